@@ -1,0 +1,101 @@
+// API clients and their access tokens. Tokens are opaque random strings looked up by their
+// sha256 on every request, so revoking a client takes effect on the next request.
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../store/schema.ts';
+import { hashSecret, randomToken, verifySecret } from './client-secret.ts';
+
+export const TOKEN_LIFETIME_SECONDS = 30 * 60;
+
+export interface ApiClient {
+  tenantId: string;
+  clientId: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface Principal {
+  tenantId: string;
+  clientId: string;
+  scopes: string[];
+}
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+type ClientRow = { tenant_id: string; client_id: string; name: string; scopes: string[]; created_at: Date; revoked_at: Date | null; secret_hash: string };
+
+function toClient(r: ClientRow): ApiClient {
+  return {
+    tenantId: r.tenant_id,
+    clientId: r.client_id,
+    name: r.name,
+    scopes: r.scopes,
+    createdAt: r.created_at.toISOString(),
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+  };
+}
+
+export class ClientRepository {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  /** Creates a client; the secret is returned once and kept only as a hash. */
+  async create(tenantId: string, name: string, scopes: string[], clientId = `tb_${randomToken(12)}`): Promise<{ client: ApiClient; secret: string }> {
+    const secret = randomToken(24);
+    await sql`INSERT INTO api_clients (tenant_id, client_id, name, secret_hash, scopes)
+      VALUES (${tenantId}, ${clientId}, ${name}, ${await hashSecret(secret)}, ${scopes}::text[])`.execute(this.db);
+    return { client: (await this.get(clientId))!, secret };
+  }
+
+  async get(clientId: string): Promise<ApiClient | null> {
+    const r = await sql<ClientRow>`SELECT * FROM api_clients WHERE client_id = ${clientId}`.execute(this.db);
+    return r.rows[0] ? toClient(r.rows[0]) : null;
+  }
+
+  async list(tenantId?: string): Promise<ApiClient[]> {
+    const r = await sql<ClientRow>`SELECT * FROM api_clients ${tenantId ? sql`WHERE tenant_id = ${tenantId}` : sql``} ORDER BY tenant_id, created_at`.execute(this.db);
+    return r.rows.map(toClient);
+  }
+
+  /** The client if the secret is right and it is not revoked. */
+  async authenticate(clientId: string, secret: string): Promise<ApiClient | null> {
+    const r = await sql<ClientRow>`SELECT * FROM api_clients WHERE client_id = ${clientId}`.execute(this.db);
+    const row = r.rows[0];
+    if (!row || row.revoked_at) return null;
+    return (await verifySecret(secret, row.secret_hash)) ? toClient(row) : null;
+  }
+
+  async revoke(clientId: string): Promise<boolean> {
+    const r = await sql`UPDATE api_clients SET revoked_at = now() WHERE client_id = ${clientId} AND revoked_at IS NULL`.execute(this.db);
+    await sql`DELETE FROM access_tokens WHERE client_id = ${clientId}`.execute(this.db);
+    return Number(r.numAffectedRows ?? 0) > 0;
+  }
+
+  async rotateSecret(clientId: string): Promise<string | null> {
+    const secret = randomToken(24);
+    const r = await sql`UPDATE api_clients SET secret_hash = ${await hashSecret(secret)} WHERE client_id = ${clientId} AND revoked_at IS NULL`.execute(this.db);
+    if (Number(r.numAffectedRows ?? 0) === 0) return null;
+    await sql`DELETE FROM access_tokens WHERE client_id = ${clientId}`.execute(this.db);
+    return secret;
+  }
+
+  async issueToken(client: Pick<ApiClient, 'tenantId' | 'clientId'>, scopes: string[], lifetimeSeconds = TOKEN_LIFETIME_SECONDS): Promise<{ token: string; expiresIn: number }> {
+    const token = randomToken();
+    await sql`INSERT INTO access_tokens (tenant_id, token_hash, client_id, scopes, expires_at)
+      VALUES (${client.tenantId}, ${tokenHash(token)}, ${client.clientId}, ${scopes}::text[], now() + make_interval(secs => ${lifetimeSeconds}))`.execute(this.db);
+    return { token, expiresIn: lifetimeSeconds };
+  }
+
+  /** The principal behind a bearer token; null if unknown, expired or its client revoked. */
+  async principal(token: string): Promise<Principal | null> {
+    const r = await sql<{ tenant_id: string; client_id: string; scopes: string[] }>`
+      SELECT t.tenant_id, t.client_id, t.scopes FROM access_tokens t
+      JOIN api_clients c ON c.tenant_id = t.tenant_id AND c.client_id = t.client_id
+      WHERE t.token_hash = ${tokenHash(token)} AND t.expires_at > now() AND c.revoked_at IS NULL`.execute(this.db);
+    const row = r.rows[0];
+    return row ? { tenantId: row.tenant_id, clientId: row.client_id, scopes: row.scopes } : null;
+  }
+}

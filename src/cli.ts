@@ -1,0 +1,32 @@
+// termbridge <command> … — one entry per command; each lives in src/cli/<command>.ts.
+import { UsageError } from './cli/args.ts';
+import { migrateCommand } from './cli/migrate.ts';
+import { serveCommand } from './cli/serve.ts';
+
+type Command = { run: (argv: string[]) => Promise<void>; usage: string };
+
+const COMMANDS: Record<string, Command> = {
+  serve: { run: serveCommand, usage: 'serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--demo]' },
+  migrate: { run: migrateCommand, usage: 'migrate [--data-dir DIR]' },
+};
+
+function usage(): string {
+  return ['usage: termbridge <command>', ...Object.values(COMMANDS).map((c) => `  termbridge ${c.usage}`), '', 'DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded database.'].join('\n');
+}
+
+const [name, ...argv] = process.argv.slice(2);
+const command = name ? COMMANDS[name] : undefined;
+if (!command) {
+  process.stderr.write(`${name && name !== 'help' && name !== '--help' ? `unknown command: ${name}\n` : ''}${usage()}\n`);
+  process.exit(name && name !== 'help' && name !== '--help' ? 2 : 0);
+}
+try {
+  await command.run(argv);
+} catch (err) {
+  if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${(err as Error).message}\nusage: termbridge ${command.usage}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`termbridge ${name}: ${(err as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,65 @@
+// termbridge serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--demo]
+import { ClientRepository } from '../auth/client-repository.ts';
+import { buildApp } from '../server.ts';
+import { DEMO_TENANT, seedDemoDistrict } from '../store/demo-district.ts';
+import { parse } from './args.ts';
+import { openCommandStore } from './open-store.ts';
+
+export const DEMO_CLIENT_ID = 'demo-client';
+
+export async function serveCommand(argv: string[]): Promise<void> {
+  const { values } = parse(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+    demo: { type: 'boolean' },
+  });
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  const host = values.host ?? process.env.HOST ?? '127.0.0.1';
+  const store = await openCommandStore(values['data-dir']);
+  const app = await buildApp({ store, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+
+  let demoSecret: string | undefined;
+  if (values.demo) {
+    const seeded = await seedDemoDistrict(store.db);
+    // Every scope any route accepts, so the demo client can try everything.
+    const scopes = [...new Set(app.ctx.registry.all().flatMap((d) => Object.values(d.scopes).flat()))].sort();
+    const clients = new ClientRepository(store.db);
+    const existing = await clients.get(DEMO_CLIENT_ID);
+    if (!existing || existing.revokedAt) {
+      if (existing) await store.db.deleteFrom('access_tokens' as never).execute();
+      demoSecret = (await clients.create(DEMO_TENANT, 'Demo client', scopes, existing ? `${DEMO_CLIENT_ID}-${Date.now()}` : DEMO_CLIENT_ID)).secret;
+    } else {
+      await store.db.updateTable('api_clients' as never).set({ scopes } as never).where('client_id' as never, '=', DEMO_CLIENT_ID as never).execute();
+      demoSecret = (await clients.rotateSecret(DEMO_CLIENT_ID)) ?? undefined;
+    }
+    app.log.info({ seeded }, seeded ? 'demo district seeded' : 'demo district already present');
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: draining requests');
+    await app.close(); // stops accepting, waits for in-flight requests
+    await store.close(); // PGlite flushes and closes its files cleanly
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port, host });
+  const base = `http://${host === '0.0.0.0' ? 'localhost' : host === '127.0.0.1' ? 'localhost' : host}:${port}`;
+  const lines = [``, `termbridge is serving ${store.driver === 'pglite' ? 'the embedded database' : 'PostgreSQL'} at ${base}`, `  API docs: ${base}/docs`];
+  if (demoSecret) {
+    lines.push(
+      `  demo client: ${DEMO_CLIENT_ID} / ${demoSecret}`,
+      ``,
+      `Try it:`,
+      `  TOKEN=$(curl -s -u '${DEMO_CLIENT_ID}:${demoSecret}' -d grant_type=client_credentials ${base}/oauth/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`,
+      `  curl -s -H "Authorization: Bearer $TOKEN" '${base}/data/v3/ed-fi/sessions?schoolId=255901107&schoolYear=2026'`,
+      ``,
+    );
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,108 @@
+// Builds the Fastify app: parsers, docs, the auth hook, every dialect, and one error path that
+// answers in the dialect of the URL.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import qs from 'qs';
+import type { AppContext } from './app-context.ts';
+import { authHook } from './auth/hook.ts';
+import { ClientRepository } from './auth/client-repository.ts';
+import { registerTokenRoute } from './auth/token-route.ts';
+import { DIALECT_PLUGINS } from './dialects/index.ts';
+import { DialectRegistry, routeKey } from './dialects/registry.ts';
+import { sendDialectError } from './dialects/send-error.ts';
+import type { ErrorKind } from './dialects/dialect.ts';
+import type { Store } from './store/database.ts';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  store: Store;
+  logger?: FastifyServerOptions['logger'];
+  now?: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: true,
+    ajv: { customOptions: { coerceTypes: 'array', allErrors: false, removeAdditional: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const registry = new DialectRegistry();
+  const ctx: AppContext = { store: options.store, registry, now: options.now ?? (() => new Date()) };
+  app.decorate('ctx', ctx);
+  app.decorateRequest('principal', null as never);
+
+  // Canvas and the token endpoint take form bodies with nested keys (enrollment_term[name]).
+  await app.register(formbody, { parser: (body) => qs.parse(body, { depth: 5, arrayLimit: 100 }) });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'termbridge', description: 'Academic sessions as Ed-Fi, OneRoster, Canvas and Edlink', version: '0.1.0' },
+      components: { securitySchemes: { oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: {} } } } } },
+      security: [{ oauth2: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const clients = new ClientRepository(options.store.db);
+  app.addHook('onRequest', authHook(registry, clients));
+  app.addHook('onRoute', (route) => {
+    const url = route.url;
+    if (url === '/healthz' || url === '/oauth/token' || url.startsWith('/docs')) {
+      for (const m of [route.method].flat()) registry.markPublic(routeKey(m, url));
+    }
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendDialectError(registry, request, reply, 'notFound', `No resource is served at ${request.method} ${request.url.split('?')[0]}.`),
+  );
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { kind, message } = classify(error);
+    if (kind === 'internal') request.log.error({ err: error }, 'unhandled error');
+    const status = kind === 'rateLimited' || kind === 'internal' ? undefined : error.statusCode;
+    const r = sendDialectError(registry, request, reply, kind, message, status && status >= 400 && status < 500 ? status : undefined);
+    if (kind === 'rateLimited' && error.statusCode === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
+    return r;
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => {
+    await options.store.db.selectFrom('tenants').select('tenant_id').limit(1).execute();
+    return { status: 'ok', database: options.store.driver };
+  });
+  registerTokenRoute(app, clients);
+
+  for (const plugin of DIALECT_PLUGINS) await app.register(plugin, ctx);
+
+  return app;
+}
+
+function classify(error: FastifyError): { kind: ErrorKind; message: string } {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { kind: 'payloadTooLarge', message: `The request body is larger than the ${BODY_LIMIT} bytes allowed.` };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { kind: 'unsupportedMediaType', message: "The value specified in the 'Content-Type' header is not supported by this host." };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { kind: 'badRequest', message: `The request body is not valid JSON: ${error.message}` };
+  }
+  if (error.validation) return { kind: 'badRequest', message: error.message };
+  if (error.statusCode === 429) return { kind: 'rateLimited', message: error.message || 'Too many requests; retry later.' };
+  if (error.statusCode === 413) return { kind: 'payloadTooLarge', message: error.message };
+  if (error.statusCode === 415) return { kind: 'unsupportedMediaType', message: error.message };
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return { kind: 'badRequest', message: error.message };
+  return { kind: 'internal', message: 'An unexpected problem has occurred.' };
+}

@@ -1,0 +1,125 @@
+// Kysely's view of the tables in migrations/. Keep in step with the .sql files.
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type DateOnly = ColumnType<string, string, string>;
+type Json<T> = ColumnType<T, T | string, T | string>;
+type Bigint = ColumnType<string, number | bigint | string | undefined, number | bigint | string>;
+
+export interface TenantsTable {
+  tenant_id: string;
+  name: string;
+  time_zone: Generated<string>;
+  canvas_term_seq: Generated<string>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface OrgsTable {
+  tenant_id: string;
+  id: string;
+  kind: 'district' | 'school';
+  name: string;
+  school_id: Bigint | null;
+  parent_id: string | null;
+  identifiers: ColumnType<Record<string, string>, string | undefined, string>;
+  status: Generated<'active' | 'deleted'>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  change_version: Generated<Bigint>;
+  row_seq: Generated<Bigint>;
+}
+
+export interface SchoolYearsTable {
+  tenant_id: string;
+  school_year: number;
+  description: string;
+  is_current: Generated<boolean>;
+  id: string;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  change_version: Generated<Bigint>;
+  row_seq: Generated<Bigint>;
+}
+
+export interface DescriptorsTable {
+  tenant_id: string;
+  id: string;
+  kind: string;
+  namespace: string;
+  code_value: string;
+  short_description: string;
+  description: string | null;
+  session_type: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  change_version: Generated<Bigint>;
+  row_seq: Generated<Bigint>;
+}
+
+export interface SessionsTable {
+  tenant_id: string;
+  id: string;
+  school_org_id: string | null;
+  school_year: number | null;
+  name: string;
+  type: string;
+  begin_date: DateOnly | null;
+  end_date: DateOnly | null;
+  parent_id: string | null;
+  status: Generated<'active' | 'deleted'>;
+  term_descriptor: string | null;
+  grading_period_descriptor: string | null;
+  period_sequence: number | null;
+  total_instructional_days: number | null;
+  properties: ColumnType<Record<string, unknown>, string | undefined, string>;
+  canvas_id: Bigint;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  change_version: Generated<Bigint>;
+  row_seq: Generated<Bigint>;
+}
+
+export interface SessionGradingPeriodsTable {
+  tenant_id: string;
+  session_id: string;
+  grading_period_id: string;
+}
+
+export interface SessionIdentifiersTable {
+  tenant_id: string;
+  system: string;
+  value: string;
+  session_id: string;
+}
+
+export interface CourseSectionsTable {
+  tenant_id: string;
+  id: string;
+  session_id: string;
+  name: string;
+  status: Generated<'active' | 'deleted'>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ChangeLogTable {
+  tenant_id: string;
+  change_version: Bigint;
+  resource: string;
+  entity_id: string;
+  kind: 'delete' | 'keyChange';
+  old_key: Json<Record<string, unknown>> | null;
+  new_key: Json<Record<string, unknown>> | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface Tables {
+  tenants: TenantsTable;
+  orgs: OrgsTable;
+  school_years: SchoolYearsTable;
+  descriptors: DescriptorsTable;
+  sessions: SessionsTable;
+  session_grading_periods: SessionGradingPeriodsTable;
+  session_identifiers: SessionIdentifiersTable;
+  course_sections: CourseSectionsTable;
+  change_log: ChangeLogTable;
+}
