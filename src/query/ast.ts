@@ -24,6 +24,8 @@ export type SessionField =
   | 'updatedAt'
   | 'canvasId'
   | 'rowSeq'
+  /** Canvas's "Default Term": every tenant has one; only Canvas lists it. */
+  | 'isDefaultTerm'
   /** `identifier:<system>`: the value of the session's identifier in that system. */
   | `identifier:${string}`;
 

@@ -23,6 +23,7 @@ const COLUMN: Record<string, RawBuilder<unknown>> = {
   updatedAt: sql`s.updated_at`,
   canvasId: sql`s.canvas_id`,
   rowSeq: sql`s.row_seq`,
+  isDefaultTerm: sql`coalesce((s.properties->>'canvasDefaultTerm')::boolean, false)`,
 };
 
 /** Columns whose values are uuids: a value that is not a uuid can never match. */
@@ -55,6 +56,8 @@ function castFor(field: SessionField): RawBuilder<unknown> {
     case 'canvasId':
     case 'rowSeq':
       return sql`bigint`;
+    case 'isDefaultTerm':
+      return sql`boolean`;
     case 'schoolYear':
     case 'periodSequence':
     case 'totalInstructionalDays':

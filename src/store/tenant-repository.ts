@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { DESCRIPTOR_SEEDS } from '../domain/descriptor-catalog.ts';
 import type { Tables } from './schema.ts';
+import { SessionRepository } from './session-repository.ts';
+
+export const DEFAULT_TERM_NAME = 'Default Term';
 
 type Executor = Kysely<Tables> | Transaction<Tables>;
 
@@ -96,6 +99,21 @@ export class TenantRepository {
         })),
       )
       .execute();
+    // Canvas gives every root account a "Default Term" without dates; only Canvas lists it.
+    await new SessionRepository(this.db).insert(input.tenantId, {
+      schoolOrgId: null,
+      schoolYear: null,
+      name: DEFAULT_TERM_NAME,
+      type: 'term',
+      beginDate: null,
+      endDate: null,
+      parentId: null,
+      termDescriptor: null,
+      gradingPeriodDescriptor: null,
+      periodSequence: null,
+      totalInstructionalDays: null,
+      properties: { canvasDefaultTerm: true },
+    });
     for (const hook of tenantCreatedHooks) await hook(this.db, input.tenantId);
     return { tenantId: input.tenantId, name: input.name, timeZone, districtId };
   }

@@ -27,7 +27,7 @@ describe.each(drivers())('session store on %s', (driver) => {
     const tenant = await createTenant(t);
     const repo = new SessionRepository(t.store.db);
     const created = await repo.insert(tenant.tenantId, base(tenant.schools[0]!.id));
-    expect(created.canvasId).toBe(1);
+    expect(created.canvasId).toBe(2); // 1 is the tenant's Default Term
     expect(created.schoolId).toBe(tenant.schools[0]!.schoolId);
     const renamed = await repo.update(tenant.tenantId, created.id, { ...base(tenant.schools[0]!.id), name: 'Autumn' });
     if (renamed === null || renamed === 'conflict') throw new Error('update failed');

@@ -21,6 +21,8 @@ export interface Derivation {
   held: string[];
   /** SIS object keys that still exist but are excluded or out of scope: sent data stays until a resync. */
   retained: string[];
+  /** Configured scope years whose Sessions toggle is off. */
+  disabledYears: number[];
 }
 
 export const SESSION_NAME_MAX = 60;
@@ -237,7 +239,8 @@ export function deriveEdfiSessions(sis: SisDataset, book: StateRuleBook): Deriva
 
   records.sort((a, b) => compare(a.keyText, b.keyText));
   issues.sort((a, b) => compare(a.fingerprint, b.fingerprint));
-  return { records, issues, held: [...held].sort(), retained: [...retained].sort() };
+  const disabledYears = sis.syncYears.filter((y) => !y.sessionsEnabled).map((y) => y.schoolYear).sort((a, b) => a - b);
+  return { records, issues, held: [...held].sort(), retained: [...retained].sort(), disabledYears };
 }
 
 function record(

@@ -1,0 +1,185 @@
+// The diff between what the SIS says should exist in Ed-Fi (a derivation) and what the
+// target has acknowledged (the identity map): the Post/Put/Delete operations to send.
+// Pure. Matching is by natural key first, then by shared SIS object keys, which is how a
+// renamed session is recognised as a key change of the item already sent.
+import type { Derivation } from './derive/derive-edfi-sessions.ts';
+import { KEY_UPDATABLE, RESOURCE_TIER, type DerivedRecord, type NaturalKeyValues, type SyncResource } from './derive/edfi-record.ts';
+
+/** An item the target acknowledged, as the identity map remembers it. */
+export interface SentRecord {
+  resource: SyncResource;
+  keyText: string;
+  naturalKey: NaturalKeyValues;
+  edfiId: string | null;
+  hash: string;
+  sources: string[];
+  schoolId: number | null;
+  schoolYear: number;
+}
+
+export type OpAction = 'post' | 'put' | 'delete';
+
+export interface PlannedOp {
+  resource: SyncResource;
+  action: OpAction;
+  /** Natural key the item has after the operation (the old key for a delete). */
+  keyText: string;
+  naturalKey: NaturalKeyValues;
+  /** Natural key of the acknowledged item a put or delete acts on. */
+  previousKeyText: string | null;
+  body: Record<string, unknown> | null;
+  hash: string | null;
+  sources: string[];
+  schoolId: number | null;
+  schoolYear: number;
+  /** Send order: upserts by dependency tier, then deletes in reverse tier. */
+  rank: number;
+  dependsOn: string[];
+  reason: 'new' | 'changed' | 'key change' | 'removed' | 'orphan';
+}
+
+export interface SourceRemap {
+  keyText: string;
+  sources: string[];
+}
+
+export interface Plan {
+  ops: PlannedOp[];
+  /** Identity-map source lists to refresh without sending anything (same payload, new members). */
+  remaps: SourceRemap[];
+}
+
+export interface PlanOptions {
+  /** resync: excluded and toggled-off data is deleted too, not only removed SIS records. */
+  mode: 'incremental' | 'resync';
+  /** `${keyText}|${hash}` (or `${keyText}|delete`) of payloads the target already refused. */
+  refused?: ReadonlySet<string>;
+}
+
+export function deleteRank(resource: SyncResource): number {
+  return 5 - RESOURCE_TIER[resource];
+}
+
+export function planSync(derivation: Derivation, sent: readonly SentRecord[], options: PlanOptions): Plan {
+  const refused = options.refused ?? new Set<string>();
+  const held = new Set(derivation.held);
+  const retained = new Set(derivation.retained);
+  const disabledYears = new Set(derivation.disabledYears);
+  const byKey = new Map(sent.map((r) => [r.keyText, r]));
+  const bySource = new Map<string, SentRecord[]>();
+  for (const r of sent)
+    for (const s of r.sources) {
+      const list = bySource.get(s) ?? [];
+      list.push(r);
+      bySource.set(s, list);
+    }
+
+  const desired = [...derivation.records].sort((a, b) => cmp(a.keyText, b.keyText));
+  const claimed = new Set<string>();
+  const matches = new Map<string, SentRecord>(); // desired keyText -> sent record
+  for (const d of desired) {
+    const r = byKey.get(d.keyText);
+    if (r) {
+      matches.set(d.keyText, r);
+      claimed.add(r.keyText);
+    }
+  }
+  for (const d of desired) {
+    if (matches.has(d.keyText)) continue;
+    const overlap = new Map<string, number>();
+    for (const s of d.sources)
+      for (const r of bySource.get(s) ?? [])
+        if (r.resource === d.resource && !claimed.has(r.keyText))
+          overlap.set(r.keyText, (overlap.get(r.keyText) ?? 0) + 1);
+    const best = [...overlap].sort(([ka, na], [kb, nb]) => nb - na || cmp(ka, kb))[0];
+    if (best) {
+      const r = byKey.get(best[0])!;
+      matches.set(d.keyText, r);
+      claimed.add(r.keyText);
+    }
+  }
+
+  const ops: PlannedOp[] = [];
+  const remaps: SourceRemap[] = [];
+  for (const d of desired) {
+    const r = matches.get(d.keyText);
+    if (!d.enabled) continue; // toggled off: keep what was sent, send nothing new
+    if (!r) {
+      if (!refused.has(`${d.keyText}|${d.hash}`)) ops.push(upsert(d, 'post', null, 'new'));
+      continue;
+    }
+    const keyChanged = r.keyText !== d.keyText;
+    if (!keyChanged && r.hash === d.hash) {
+      if (!sameList(r.sources, d.sources)) remaps.push({ keyText: d.keyText, sources: d.sources });
+      continue;
+    }
+    if (refused.has(`${d.keyText}|${d.hash}`)) continue;
+    if (!keyChanged) ops.push(upsert(d, 'put', r.keyText, 'changed'));
+    else if (KEY_UPDATABLE.has(d.resource)) ops.push(upsert(d, 'put', r.keyText, 'key change'));
+    else {
+      // Not key-updatable in the ODS: post the new identity, delete the old after children moved.
+      ops.push(upsert(d, 'post', null, 'key change'));
+      ops.push(removal(r, 'key change'));
+    }
+  }
+
+  for (const r of [...sent].sort((a, b) => cmp(a.keyText, b.keyText))) {
+    if (claimed.has(r.keyText)) continue;
+    if (r.resource === 'schoolYearTypes') continue; // shared reference data: never deleted by a district
+    if (r.sources.some((s) => held.has(s))) continue;
+    if (options.mode === 'incremental') {
+      if (r.sources.some((s) => retained.has(s))) continue;
+      if (disabledYears.has(r.schoolYear)) continue;
+    }
+    if (refused.has(`${r.keyText}|delete`)) continue;
+    ops.push(removal(r, 'removed'));
+  }
+
+  ops.sort((a, b) => a.rank - b.rank || cmp(a.keyText, b.keyText) || cmp(a.action, b.action));
+  remaps.sort((a, b) => cmp(a.keyText, b.keyText));
+  return { ops, remaps };
+}
+
+function upsert(d: DerivedRecord, action: 'post' | 'put', previousKeyText: string | null, reason: PlannedOp['reason']): PlannedOp {
+  return {
+    resource: d.resource,
+    action,
+    keyText: d.keyText,
+    naturalKey: d.naturalKey,
+    previousKeyText,
+    body: d.body,
+    hash: d.hash,
+    sources: d.sources,
+    schoolId: d.schoolId,
+    schoolYear: d.schoolYear,
+    rank: RESOURCE_TIER[d.resource],
+    dependsOn: d.dependsOn,
+    reason,
+  };
+}
+
+function removal(r: SentRecord, reason: PlannedOp['reason']): PlannedOp {
+  return {
+    resource: r.resource,
+    action: 'delete',
+    keyText: r.keyText,
+    naturalKey: r.naturalKey,
+    previousKeyText: r.keyText,
+    body: null,
+    hash: null,
+    sources: r.sources,
+    schoolId: r.schoolId,
+    schoolYear: r.schoolYear,
+    rank: deleteRank(r.resource),
+    dependsOn: [],
+    reason,
+  };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
