@@ -49,7 +49,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port, host });
-  const base = `http://${host === '0.0.0.0' ? 'localhost' : host === '127.0.0.1' ? 'localhost' : host}:${port}`;
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const base = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${boundPort}`;
   const lines = [``, `termbridge is serving ${store.driver === 'pglite' ? 'the embedded database' : 'PostgreSQL'} at ${base}`, `  API docs: ${base}/docs`];
   if (demoSecret) {
     lines.push(

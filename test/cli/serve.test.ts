@@ -1,0 +1,76 @@
+// `termbridge serve --demo` as a user runs it: a real process, a real port, SIGTERM, restart.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/database.ts';
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  base: string;
+  secret: string;
+  output: () => string;
+}
+
+function serve(dataDir: string): Promise<Running> {
+  const child = spawn(process.execPath, ['bin/termbridge.js', 'serve', '--demo', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+  });
+  let out = '';
+  child.stdout.on('data', (b) => (out += b));
+  child.stderr.on('data', (b) => (out += b));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 60_000);
+    child.stdout.on('data', () => {
+      const url = /serving .* at (http:\/\/localhost:\d+)/.exec(out)?.[1];
+      const secret = /demo client: demo-client \/ (\S+)/.exec(out)?.[1];
+      if (url && secret) {
+        clearTimeout(timer);
+        resolve({ child, base: url, secret, output: () => out });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}:\n${out}`)));
+  });
+}
+
+function stop(r: Running): Promise<number | null> {
+  return new Promise((resolve) => {
+    r.child.removeAllListeners('exit');
+    r.child.on('exit', (code) => resolve(code));
+    r.child.kill('SIGTERM');
+  });
+}
+
+async function token(r: Running): Promise<Response> {
+  return fetch(`${r.base}/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`demo-client:${r.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+}
+
+describe('termbridge serve --demo', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termbridge-serve-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('serves the demo with a working client, drains on SIGTERM and restarts on intact data', async () => {
+    const first = await serve(dataDir);
+    expect(first.output()).toContain('curl -s -H "Authorization: Bearer $TOKEN"');
+    expect((await fetch(`${first.base}/healthz`)).status).toBe(200);
+    const granted = await token(first);
+    expect(granted.status).toBe(200);
+    expect(await stop(first)).toBe(0);
+
+    const again = await serve(dataDir);
+    expect((await token(again)).status).toBe(200);
+    expect(await stop(again)).toBe(0);
+
+    // The files PGlite left behind open cleanly and hold the whole demo district once.
+    const store = await openStore({ dataDir });
+    const n = await store.db.selectFrom('sessions').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', 'demo').executeTakeFirstOrThrow();
+    await store.close();
+    // 3 schools × 2 years × (year + 2 semesters + 4 quarters + 6 grading periods) + Canvas's default term
+    expect(Number(n.n)).toBe(3 * 2 * 13 + 1);
+  }, 180_000);
+});
