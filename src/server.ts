@@ -7,13 +7,19 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import qs from 'qs';
 import type { AppContext } from './app-context.ts';
-import { authHook } from './auth/hook.ts';
+import { adminKeyAuthority } from './auth/admin-key.ts';
+import { adminRoutes } from './auth/admin-routes.ts';
+import { authHook, type TokenAuthority } from './auth/hook.ts';
 import { ClientRepository } from './auth/client-repository.ts';
+import { DEFAULT_FAILED_ATTEMPT_POLICY, FailedAttemptLimiter, type FailedAttemptPolicy } from './auth/failed-attempts.ts';
+import { oauthDialect } from './auth/oauth-dialect.ts';
+import { RateLimitedError, rateLimitFromEnv, registerRateLimit, type RateLimitPolicy } from './auth/rate-limit.ts';
+import { registerSecurityHeaders } from './auth/security-headers.ts';
 import { registerTokenRoute } from './auth/token-route.ts';
 import { DIALECT_PLUGINS } from './dialects/index.ts';
 import { DialectRegistry, routeKey } from './dialects/registry.ts';
 import { sendDialectError } from './dialects/send-error.ts';
-import type { ErrorKind } from './dialects/dialect.ts';
+import type { ErrorContext, ErrorKind } from './dialects/dialect.ts';
 import type { Store } from './store/database.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -22,7 +28,16 @@ export interface AppOptions {
   store: Store;
   logger?: FastifyServerOptions['logger'];
   now?: () => Date;
+  /** Enables the loopback admin routes, answering only this key (see src/cli/data-dir-lock.ts). */
+  adminKey?: string;
+  /** Per-client request limit; default RATE_LIMIT_PER_MINUTE per minute. */
+  rateLimit?: RateLimitPolicy;
+  /** Failed token requests per client id before the token endpoint answers 429. */
+  failedTokenAttempts?: FailedAttemptPolicy;
 }
+
+/** Routes anyone may call without a token; dialects add theirs through `publicRoutes`. */
+export const PUBLIC_ROUTES = (url: string) => url === '/healthz' || url === '/docs' || url.startsWith('/docs/');
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +59,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('ctx', ctx);
   app.decorateRequest('principal', null as never);
 
+  // First, so it sees every route: the table the route-table test enumerates, and the public list.
+  app.addHook('onRoute', (route) => {
+    for (const m of [route.method].flat()) {
+      registry.noteRoute(routeKey(m, route.url));
+      if (PUBLIC_ROUTES(route.url)) registry.markPublic(routeKey(m, route.url));
+    }
+  });
+  await registerSecurityHeaders(app);
+  await registerRateLimit(app, options.rateLimit ?? rateLimitFromEnv());
+
   // Canvas and the token endpoint take form bodies with nested keys (enrollment_term[name]).
   await app.register(formbody, { parser: (body) => qs.parse(body, { depth: 5, arrayLimit: 100 }) });
 
@@ -57,13 +82,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const clients = new ClientRepository(options.store.db);
-  app.addHook('onRequest', authHook(registry, clients));
-  app.addHook('onRoute', (route) => {
-    const url = route.url;
-    if (url === '/healthz' || url === '/oauth/token' || url.startsWith('/docs')) {
-      for (const m of [route.method].flat()) registry.markPublic(routeKey(m, url));
-    }
-  });
+  const authorities: TokenAuthority[] = [(token) => clients.lookup(token)];
+  if (options.adminKey) authorities.unshift(adminKeyAuthority(options.adminKey));
+  app.addHook('onRequest', authHook(registry, authorities));
 
   app.setNotFoundHandler((request, reply) =>
     sendDialectError(registry, request, reply, 'notFound', `No resource is served at ${request.method} ${request.url.split('?')[0]}.`),
@@ -73,16 +94,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const { kind, message } = classify(error);
     if (kind === 'internal') request.log.error({ err: error }, 'unhandled error');
     const status = kind === 'rateLimited' || kind === 'internal' ? undefined : error.statusCode;
-    const r = sendDialectError(registry, request, reply, kind, message, status && status >= 400 && status < 500 ? status : undefined);
-    if (kind === 'rateLimited' && error.statusCode === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
-    return r;
+    const context: ErrorContext =
+      kind === 'rateLimited' ? { retryAfterSeconds: error instanceof RateLimitedError ? error.retryAfterSeconds : Number(reply.getHeader('retry-after')) || 60 } : {};
+    return sendDialectError(registry, request, reply, kind, message, status && status >= 400 && status < 500 ? status : undefined, context);
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await options.store.db.selectFrom('tenants').select('tenant_id').limit(1).execute();
     return { status: 'ok', database: options.store.driver };
   });
-  registerTokenRoute(app, clients);
+  registry.register(oauthDialect);
+  registerTokenRoute(app, {
+    clients,
+    db: options.store.db,
+    failedAttempts: new FailedAttemptLimiter(options.failedTokenAttempts ?? DEFAULT_FAILED_ATTEMPT_POLICY),
+  });
+  if (options.adminKey) await app.register(adminRoutes, ctx);
 
   for (const plugin of DIALECT_PLUGINS) await app.register(plugin, ctx);
 

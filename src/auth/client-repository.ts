@@ -20,6 +20,8 @@ export interface Principal {
   tenantId: string;
   clientId: string;
   scopes: string[];
+  /** Only the operator holding the server's admin key (loopback admin routes); never a client. */
+  admin?: true;
 }
 
 export function tokenHash(token: string): string {
@@ -84,18 +86,33 @@ export class ClientRepository {
 
   async issueToken(client: Pick<ApiClient, 'tenantId' | 'clientId'>, scopes: string[], lifetimeSeconds = TOKEN_LIFETIME_SECONDS): Promise<{ token: string; expiresIn: number }> {
     const token = randomToken();
+    // Tokens that expired a day ago are only kept so a late caller hears "expired" rather than
+    // "invalid"; sweeping them here keeps the table the size of the live tokens.
+    await sql`DELETE FROM access_tokens WHERE tenant_id = ${client.tenantId} AND client_id = ${client.clientId}
+      AND expires_at < now() - interval '1 day'`.execute(this.db);
     await sql`INSERT INTO access_tokens (tenant_id, token_hash, client_id, scopes, expires_at)
       VALUES (${client.tenantId}, ${tokenHash(token)}, ${client.clientId}, ${scopes}::text[], now() + make_interval(secs => ${lifetimeSeconds}))`.execute(this.db);
     return { token, expiresIn: lifetimeSeconds };
   }
 
-  /** The principal behind a bearer token; null if unknown, expired or its client revoked. */
-  async principal(token: string): Promise<Principal | null> {
-    const r = await sql<{ tenant_id: string; client_id: string; scopes: string[] }>`
-      SELECT t.tenant_id, t.client_id, t.scopes FROM access_tokens t
+  /**
+   * The principal behind a bearer token; 'expired' if it was valid once; null if unknown or its
+   * client was revoked (revocation deletes the tokens, and the join makes it hold even if it did not).
+   */
+  async lookup(token: string): Promise<Principal | 'expired' | null> {
+    const r = await sql<{ tenant_id: string; client_id: string; scopes: string[]; expired: boolean }>`
+      SELECT t.tenant_id, t.client_id, t.scopes, t.expires_at <= now() AS expired FROM access_tokens t
       JOIN api_clients c ON c.tenant_id = t.tenant_id AND c.client_id = t.client_id
-      WHERE t.token_hash = ${tokenHash(token)} AND t.expires_at > now() AND c.revoked_at IS NULL`.execute(this.db);
+      WHERE t.token_hash = ${tokenHash(token)} AND c.revoked_at IS NULL`.execute(this.db);
     const row = r.rows[0];
-    return row ? { tenantId: row.tenant_id, clientId: row.client_id, scopes: row.scopes } : null;
+    if (!row) return null;
+    if (row.expired) return 'expired';
+    return { tenantId: row.tenant_id, clientId: row.client_id, scopes: row.scopes };
+  }
+
+  /** The principal behind a live bearer token, or null. */
+  async principal(token: string): Promise<Principal | null> {
+    const found = await this.lookup(token);
+    return found === 'expired' ? null : found;
   }
 }

@@ -1,64 +1,100 @@
 // POST /oauth/token — OAuth2 client credentials as Ed-Fi's ODS/API answers them (RFC 6749
 // error bodies), shared by OneRoster clients that ask for OneRoster scope URIs.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from '../store/database.ts';
 import type { ClientRepository } from './client-repository.ts';
+import type { FailedAttemptLimiter } from './failed-attempts.ts';
+import { grantScopes, parseScopeRequest } from './token-scope.ts';
 
-interface TokenBody {
-  grant_type?: unknown;
-  client_id?: unknown;
-  client_secret?: unknown;
-  scope?: unknown;
+type OAuthError = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'temporarily_unavailable';
+
+function oauthError(reply: FastifyReply, status: number, error: OAuthError, description: string): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').header('pragma', 'no-cache').send({ error, error_description: description });
 }
 
-function oauthError(reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
-}
+export type BasicCredentials = { id: string; secret: string } | 'absent' | 'malformed' | 'other-scheme';
 
-function basicCredentials(header: string | undefined): { id: string; secret: string } | 'absent' | 'malformed' | 'other-scheme' {
+/** RFC 6749 §2.3.1: Basic with the form-urlencoded client id and secret. */
+export function basicCredentials(header: string | undefined): BasicCredentials {
   if (!header) return 'absent';
-  const [scheme, value] = header.trim().split(/\s+/, 2);
+  const [scheme, value, ...rest] = header.trim().split(/\s+/);
   if (!scheme || scheme.toLowerCase() !== 'basic') return 'other-scheme';
-  if (!value) return 'malformed';
+  if (!value || rest.length > 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return 'malformed';
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0 || !/^[A-Za-z0-9+/=]+$/.test(value)) return 'malformed';
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  if (colon <= 0) return 'malformed';
+  try {
+    const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    return 'malformed'; // a stray % that is not an escape
+  }
 }
 
-export type ScopeResolver = (clientScopes: string[], requested: string, tenantId: string) => Promise<string[] | null>;
+const PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope'] as const;
 
-/** Space-separated scopes must all be held by the client; absent means all it holds. */
-export const defaultScopeResolver: ScopeResolver = async (clientScopes, requested) => {
-  const asked = requested.split(/\s+/).filter(Boolean);
-  if (asked.length === 0) return clientScopes;
-  return asked.every((s) => clientScopes.includes(s)) ? asked : null;
-};
+export interface TokenRouteOptions {
+  clients: ClientRepository;
+  db: Db;
+  failedAttempts: FailedAttemptLimiter;
+  /** Token lifetime in seconds (tests issue expired ones through the repository instead). */
+  lifetimeSeconds?: number;
+}
 
-export function registerTokenRoute(app: FastifyInstance, clients: ClientRepository, resolveScope: ScopeResolver = defaultScopeResolver): void {
-  app.post('/oauth/token', { schema: { hide: false, summary: 'OAuth2 client credentials token endpoint', tags: ['auth'] } }, async (request, reply) => {
-    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as TokenBody;
-    const basic = basicCredentials(request.headers.authorization);
-    const bodyId = typeof body.client_id === 'string' ? body.client_id : undefined;
-    const bodySecret = typeof body.client_secret === 'string' ? body.client_secret : undefined;
-    if (basic === 'malformed') return oauthError(reply, 400, 'invalid_request', 'The Authorization header is not valid HTTP Basic credentials.');
-    if (basic === 'other-scheme') return oauthError(reply, 401, 'invalid_client', 'Client credentials must be sent with the Basic scheme or in the body.');
-    if (typeof basic === 'object' && (bodyId !== undefined || bodySecret !== undefined))
-      return oauthError(reply, 400, 'invalid_client', 'Send client credentials either in the Authorization header or in the body, not both.');
-    if (body.grant_type === undefined || body.grant_type === '')
-      return oauthError(reply, 400, 'invalid_request', "The 'grant_type' parameter is required.");
-    if (body.grant_type !== 'client_credentials')
-      return oauthError(reply, 400, 'unsupported_grant_type', "Only grant_type 'client_credentials' is supported.");
-    const id = typeof basic === 'object' ? basic.id : bodyId;
-    const secret = typeof basic === 'object' ? basic.secret : bodySecret;
-    if (!id || !secret) return oauthError(reply, 401, 'invalid_request', 'Both client_id and client_secret are required.');
-    const client = await clients.authenticate(id, secret);
-    if (!client) return oauthError(reply, 401, 'invalid_client', 'The client id or secret is not valid, or the client was revoked.');
-    const requested = typeof body.scope === 'string' ? body.scope : '';
-    const scopes = await resolveScope(client.scopes, requested, client.tenantId);
-    if (!scopes) return oauthError(reply, 400, 'invalid_scope', `The requested scope '${requested}' is not granted to this client.`);
-    const { token, expiresIn } = await clients.issueToken(client, scopes);
-    return reply
-      .header('cache-control', 'no-store')
-      .send({ access_token: token, expires_in: expiresIn, token_type: 'bearer', scope: scopes.join(' ') });
-  });
+export function registerTokenRoute(app: FastifyInstance, options: TokenRouteOptions): void {
+  const { clients, db, failedAttempts } = options;
+  app.post(
+    '/oauth/token',
+    {
+      schema: {
+        summary: 'OAuth2 client credentials token endpoint',
+        description:
+          'Form (application/x-www-form-urlencoded) or JSON body with grant_type=client_credentials; credentials by HTTP Basic or client_id/client_secret; ' +
+          'optional scope: space-separated scope names (OneRoster scope URIs) or one Ed-Fi EducationOrganizationId.',
+        tags: ['auth'],
+        security: [],
+      },
+    },
+    async (request, reply) => {
+      const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+      for (const name of PARAMETERS)
+        if (body[name] !== undefined && typeof body[name] !== 'string')
+          return oauthError(reply, 400, 'invalid_request', `The '${name}' parameter must be given once, as a string.`);
+      const { grant_type: grantType, client_id: bodyId, client_secret: bodySecret, scope } = body as Partial<Record<(typeof PARAMETERS)[number], string>>;
+      const basic = basicCredentials(request.headers.authorization);
+      if (basic === 'malformed') return oauthError(reply, 400, 'invalid_request', 'The Authorization header is not valid HTTP Basic credentials.');
+      if (basic === 'other-scheme')
+        return oauthError(reply, 401, 'invalid_client', 'Client credentials must be sent with the Basic scheme or as client_id and client_secret in the body.');
+      if (typeof basic === 'object' && (bodyId !== undefined || bodySecret !== undefined))
+        return oauthError(reply, 400, 'invalid_client', 'Send client credentials either in the Authorization header or in the body, not both.');
+      if (!grantType) return oauthError(reply, 400, 'invalid_request', "The 'grant_type' parameter is required.");
+      if (grantType !== 'client_credentials') return oauthError(reply, 400, 'unsupported_grant_type', "Only grant_type 'client_credentials' is supported.");
+      const id = typeof basic === 'object' ? basic.id : bodyId;
+      const secret = typeof basic === 'object' ? basic.secret : bodySecret;
+      if (!id || !secret) return oauthError(reply, 401, 'invalid_request', 'Both client_id and client_secret are required.');
+
+      const wait = failedAttempts.retryAfterSeconds(id);
+      if (wait > 0)
+        return oauthError(reply.header('retry-after', String(wait)), 429, 'temporarily_unavailable', `Too many failed attempts for this client id; retry in ${wait} seconds.`);
+      const client = await clients.authenticate(id, secret);
+      if (!client) {
+        failedAttempts.recordFailure(id);
+        if (typeof basic === 'object') reply.header('www-authenticate', 'Basic realm="termbridge"');
+        return oauthError(reply, 401, 'invalid_client', 'The client id or secret is not valid, or the client was revoked.');
+      }
+      failedAttempts.recordSuccess(id);
+
+      const grant = await grantScopes(client.scopes, parseScopeRequest(scope ?? ''), async (edOrgId) => {
+        const r = await sql`SELECT 1 FROM orgs WHERE tenant_id = ${client.tenantId} AND school_id = ${edOrgId} AND status = 'active'`.execute(db);
+        return r.rows.length > 0;
+      });
+      if ('invalid' in grant) return oauthError(reply, 400, 'invalid_scope', grant.invalid);
+      const { token, expiresIn } = await clients.issueToken(client, grant.scopes, options.lifetimeSeconds);
+      return reply
+        .header('cache-control', 'no-store')
+        .header('pragma', 'no-cache')
+        .send({ access_token: token, expires_in: expiresIn, token_type: 'bearer', scope: grant.echo });
+    },
+  );
 }

@@ -13,6 +13,27 @@ export type ErrorKind =
   | 'rateLimited'
   | 'internal';
 
+/**
+ * Why a request was refused, for wire formats that tell these apart (Canvas answers a missing
+ * token differently from a bad one; Edlink has EXPIRED_TOKEN). Formatters may ignore it.
+ */
+export type ErrorReason =
+  | 'missingToken' // no Authorization header
+  | 'malformedToken' // an Authorization header that is not `Bearer <token>`
+  | 'invalidToken' // unknown token, or its client was revoked
+  | 'expiredToken'
+  | 'insufficientScope' // authenticated, but the token's scopes do not include the route's
+  | 'noScopeEntry'; // the route has no entry in any scope table (a bug the route-table test catches)
+
+/** What the server knows about an error beyond kind, message and status. */
+export interface ErrorContext {
+  reason?: ErrorReason;
+  /** For 'rateLimited': seconds until the client may retry; sendDialectError sets Retry-After from it. */
+  retryAfterSeconds?: number;
+  /** For 'forbidden': the scopes any one of which the route accepts. */
+  requiredScopes?: string[];
+}
+
 export interface DialectErrorResponse {
   status: number;
   body: unknown;
@@ -28,7 +49,13 @@ export interface DialectDefinition {
   prefixes: string[];
   /** Route → scopes; holding any one of them allows the call. Every route needs an entry. */
   scopes: Record<RouteKey, string[]>;
-  formatError(kind: ErrorKind, message: string, status: number): DialectErrorResponse;
+  /** Routes of this dialect anyone may call without a token (e.g. Ed-Fi's `GET /` discovery). */
+  publicRoutes?: RouteKey[];
+  /**
+   * The dialect's own error envelope. Headers it returns are sent as they are (Canvas's
+   * WWW-Authenticate); Retry-After for 'rateLimited' is added by sendDialectError when absent.
+   */
+  formatError(kind: ErrorKind, message: string, status: number, context?: ErrorContext): DialectErrorResponse;
 }
 
 export const STATUS_OF: Record<ErrorKind, number> = {

@@ -4,12 +4,21 @@ import type { DialectDefinition, RouteKey } from './dialect.ts';
 export class DialectRegistry {
   private readonly dialects: DialectDefinition[] = [];
   private readonly scopes = new Map<RouteKey, string[]>();
-  /** Routes anyone may call: the token endpoint, health, docs. */
+  /** Routes anyone may call: the token endpoint, health, docs, and what dialects declare public. */
   private readonly publicRoutes = new Set<RouteKey>();
+  /** Every route the server registered (filled from Fastify's onRoute), so tests can enumerate them. */
+  private readonly registered = new Set<RouteKey>();
 
   register(dialect: DialectDefinition): void {
+    if (this.dialects.some((d) => d.name === dialect.name)) throw new Error(`dialect ${dialect.name} is registered twice`);
+    for (const route of Object.keys(dialect.scopes)) {
+      // Two dialects claiming one route would make the effective scopes depend on load order.
+      if (this.scopes.has(route)) throw new Error(`route ${route} of dialect ${dialect.name} already has a scope entry`);
+      if (!/^[A-Z]+ \//.test(route)) throw new Error(`scope table key '${route}' of dialect ${dialect.name} is not 'METHOD /path'`);
+    }
     this.dialects.push(dialect);
     for (const [route, scopes] of Object.entries(dialect.scopes)) this.scopes.set(route, scopes);
+    for (const route of dialect.publicRoutes ?? []) this.publicRoutes.add(route);
   }
 
   markPublic(route: RouteKey): void {
@@ -23,6 +32,20 @@ export class DialectRegistry {
   /** The scopes a route accepts, or undefined when it has no entry (a bug the tests catch). */
   scopesFor(route: RouteKey): string[] | undefined {
     return this.scopes.get(route);
+  }
+
+  /** Every scope some route accepts. */
+  knownScopes(): string[] {
+    return [...new Set([...this.scopes.values()].flat())].sort();
+  }
+
+  noteRoute(route: RouteKey): void {
+    this.registered.add(route);
+  }
+
+  /** Every `METHOD /pattern` the app serves (HEAD twins of GET routes included). */
+  routes(): RouteKey[] {
+    return [...this.registered];
   }
 
   /** The dialect owning this URL path, by longest prefix. */
