@@ -1,0 +1,69 @@
+// GET many and /partitions over the sessions table, shared by the sessions and gradingPeriods
+// resources (each a view of that one table).
+import type { TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { and, type Condition } from '../../../query/ast.ts';
+import { SessionRepository, type SessionWithSeq } from '../../../store/session-repository.ts';
+import { changeWindowConditions, pagingHeaders, toStoreQuery } from '../collection-query.ts';
+import { DATA, route, tenantOf, type EdfiRoutes } from '../edfi-route.ts';
+import { encodePageToken, LAST_ROW } from '../page-token.ts';
+import { parameterValidationFailed } from '../problem-details.ts';
+import { parseCollectionQuery, parsePartitionsQuery, type FilterSpec, type FilterValue, type RawQuery } from '../query-params.ts';
+import { PageTokens, PartitionsQuery } from '../schemas.ts';
+
+/** ODS's minimum partition size: 5 × its default page size limit. */
+const MIN_PARTITION_SIZE = 2500;
+
+export interface SessionCollection {
+  resource: string;
+  view: Condition;
+  filters: FilterSpec;
+  conditions(filters: Record<string, FilterValue>): Condition[];
+  /** Rows → wire items (one batch, so references are looked up once per page). */
+  toWire(tenantId: string, rows: SessionWithSeq[]): Promise<unknown[]>;
+  querySchema: TSchema;
+  itemSchema: TSchema;
+  filterSchemas: Record<string, TSchema>;
+}
+
+export function registerSessionCollection(r: EdfiRoutes, c: SessionCollection): void {
+  route(
+    r,
+    'GET',
+    `${DATA}/${c.resource}`,
+    { summary: `Get ${c.resource} by property values`, querystring: c.querySchema, response: { 200: Type.Array(c.itemSchema) } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const parsed = parseCollectionQuery((request.query ?? {}) as RawQuery, c.filters);
+      if (!parsed.ok) throw parameterValidationFailed(parsed.message);
+      const q = parsed.value;
+      const tenantId = tenantOf(request);
+      const found = await new SessionRepository(r.ctx.store.db).find(tenantId, toStoreQuery(q, c.view, c.conditions(q.filters)));
+      reply.headers(pagingHeaders(q, found.rows, found.total));
+      return c.toWire(tenantId, found.rows);
+    },
+  );
+
+  route(
+    r,
+    'GET',
+    `${DATA}/${c.resource}/partitions`,
+    { summary: `Page tokens splitting ${c.resource} for parallel reads`, querystring: PartitionsQuery(c.filterSchemas), response: { 200: PageTokens } },
+    async (request: FastifyRequest) => {
+      const parsed = parsePartitionsQuery((request.query ?? {}) as RawQuery, c.filters);
+      if (!parsed.ok) throw parameterValidationFailed(parsed.message);
+      const q = parsed.value;
+      const tenantId = tenantOf(request);
+      const repo = new SessionRepository(r.ctx.store.db);
+      const where = and(c.view, ...c.conditions(q.filters), ...changeWindowConditions(q));
+      const count = await repo.count(tenantId, { where });
+      if (count === 0) return { pageTokens: [] };
+      const perPartition = Math.ceil(count / q.number);
+      const size = q.allowSmallPartitions ? Math.max(1, perPartition) : Math.max(perPartition, MIN_PARTITION_SIZE);
+      const starts = await repo.rowSeqBoundaries(tenantId, { where }, size);
+      return {
+        pageTokens: starts.map((from, i) => encodePageToken({ from, to: i + 1 < starts.length ? starts[i + 1]! - 1 : LAST_ROW })),
+      };
+    },
+  );
+}

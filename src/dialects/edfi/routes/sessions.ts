@@ -1,0 +1,231 @@
+// /data/v3/ed-fi/sessions: GET many/by id, POST upsert by natural key, PUT (natural-key change
+// allowed, cascading), DELETE, /deletes, /keyChanges, /partitions.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
+import { validateSession, validateWithinParent } from '../../../domain/validation.ts';
+import type { Session, SessionInput } from '../../../domain/session.ts';
+import type { Tables } from '../../../store/schema.ts';
+import { SessionRepository, type SessionWithSeq } from '../../../store/session-repository.ts';
+import { TenantRepository } from '../../../store/tenant-repository.ts';
+import { DATA, itemLocation, route, tenantOf, type EdfiRoutes } from '../edfi-route.ts';
+import { isEdfiSession, SESSIONS_VIEW } from '../edfi-view.ts';
+import { etagHeader, parseEtag } from '../etag.ts';
+import { dataValidationFailed, dependentItemExists, nonUniqueIdentity, notFound, optimisticLockFailed } from '../problem-details.ts';
+import { ReferenceResolver } from '../reference-resolution.ts';
+import { fromEdfiId, toEdfiId } from '../resource-id.ts';
+import { Empty, Headers, ItemParams, Session as SessionSchema, SessionBody, SessionQuery } from '../schemas.ts';
+import {
+  inputOf,
+  parseSessionBody,
+  SESSION_FILTERS,
+  sessionFilterConditions,
+  sessionInputFromWire,
+  sessionToWire,
+  unchanged,
+  violationsToErrors,
+  type LinkTargets,
+  type WireSession,
+} from '../session-mapping.ts';
+import { checkIfMatch, deleteIfMatch, ifMatch, writeBody } from '../write-request.ts';
+import { registerMethodNotAllowed } from './method-not-allowed.ts';
+import { registerSessionCollection } from './session-collection.ts';
+import { registerTrackedChanges } from './tracked-changes.ts';
+
+type Executor = Kysely<Tables> | Transaction<Tables>;
+const RESOURCE = 'sessions';
+
+export async function linkTargets(db: Executor, tenantId: string): Promise<LinkTargets> {
+  const years = await new TenantRepository(db).schoolYears(tenantId);
+  return { schoolYearIds: new Map(years.map((y) => [y.schoolYear, y.id])) };
+}
+
+async function sessionsToWire(db: Executor, tenantId: string, rows: Session[]) {
+  if (rows.length === 0) return [];
+  const [gradingPeriods, targets] = await Promise.all([
+    new SessionRepository(db).gradingPeriodsOf(tenantId, rows.map((s) => s.id)),
+    linkTargets(db, tenantId),
+  ]);
+  return rows.map((s) => sessionToWire(s, gradingPeriods.get(s.id) ?? [], targets));
+}
+
+function parseBody(request: FastifyRequest, refuseId: boolean): WireSession {
+  const parsed = parseSessionBody(writeBody(request, { refuseId }));
+  if (!parsed.ok) throw dataValidationFailed(parsed.errors);
+  return parsed.value;
+}
+
+interface Resolved {
+  input: SessionInput;
+  gradingPeriodIds: string[];
+}
+
+/** References → canonical input, checked against the domain rules every dialect shares. */
+async function resolve(tx: Executor, tenantId: string, w: WireSession, existing: Session | null): Promise<Resolved> {
+  const refs = new ReferenceResolver(tx, tenantId);
+  const term = await refs.descriptor('TermDescriptor', w.termDescriptor, '$.termDescriptor');
+  const school = await refs.school(w.schoolId);
+  await refs.schoolYear(w.schoolYear);
+  const gradingPeriods = await refs.gradingPeriods(w.gradingPeriods, school.id);
+  const input = sessionInputFromWire(w, { schoolOrgId: school.id, termDescriptor: term.uri, descriptorType: term.sessionType }, existing);
+  const violations = validateSession(input);
+  if (input.parentId) {
+    const parent = await new SessionRepository(tx).get(tenantId, input.parentId);
+    if (parent && parent.status === 'active') violations.push(...validateWithinParent(input, parent));
+  }
+  const errors = violationsToErrors(violations);
+  // A grading period a session lists lies inside the session (the domain's rule).
+  gradingPeriods.forEach((gp, i) => {
+    for (const v of validateWithinParent(gp, { name: input.name, beginDate: input.beginDate, endDate: input.endDate }))
+      (errors[`$.gradingPeriods[${i}].gradingPeriodReference`] ??= []).push(`Grading period '${gp.name}': ${v.message}`);
+  });
+  if (Object.keys(errors).length > 0) throw dataValidationFailed(errors);
+  return { input, gradingPeriodIds: gradingPeriods.map((g) => g.id) };
+}
+
+async function visibleSession(repo: SessionRepository, tenantId: string, id: string | null): Promise<SessionWithSeq | null> {
+  if (id === null) return null;
+  const s = await repo.get(tenantId, id);
+  return s && isEdfiSession(s) ? s : null;
+}
+
+function linkedIds(links: Map<string, Session[]>, id: string): string[] {
+  return (links.get(id) ?? []).map((g) => g.id);
+}
+
+export function registerSessions(r: EdfiRoutes): void {
+  const db = r.ctx.store.db;
+
+  registerTrackedChanges(r, RESOURCE, { keyChanges: true });
+  registerSessionCollection(r, {
+    resource: RESOURCE,
+    view: SESSIONS_VIEW,
+    filters: SESSION_FILTERS,
+    conditions: sessionFilterConditions,
+    toWire: (tenantId, rows) => sessionsToWire(db, tenantId, rows),
+    querySchema: SessionQuery,
+    itemSchema: SessionSchema,
+    filterSchemas: Object.fromEntries(Object.keys(SESSION_FILTERS).map((k) => [k, SessionQuery.properties[k as keyof typeof SessionQuery.properties]])),
+  });
+
+  route(
+    r,
+    'GET',
+    `${DATA}/${RESOURCE}/:id`,
+    { summary: 'Get a session by id', params: ItemParams, headers: Headers.ifNoneMatch, response: { 200: SessionSchema, 304: Empty } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const tenantId = tenantOf(request);
+      const { id } = request.params as { id: string };
+      const s = await visibleSession(new SessionRepository(db), tenantId, fromEdfiId(id));
+      if (!s) throw notFound();
+      reply.header('etag', etagHeader(s.changeVersion));
+      if (parseEtag(request.headers['if-none-match']) === s.changeVersion) return reply.code(304).send();
+      const [wire] = await sessionsToWire(db, tenantId, [s]);
+      return wire;
+    },
+  );
+
+  route(
+    r,
+    'POST',
+    `${DATA}/${RESOURCE}`,
+    { summary: 'Create or update a session by its natural key (schoolId, schoolYear, sessionName)', body: SessionBody, headers: Headers.ifMatch, response: { 200: Empty, 201: Empty } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const tenantId = tenantOf(request);
+      const w = parseBody(request, true);
+      const expected = ifMatch(request);
+      const result = await db.transaction().execute(async (tx) => {
+        const repo = new SessionRepository(tx);
+        const school = await new ReferenceResolver(tx, tenantId).school(w.schoolId);
+        const existing = await repo.findByNaturalKey(tenantId, school.id, w.schoolYear, w.sessionName);
+        const { input, gradingPeriodIds } = await resolve(tx, tenantId, w, existing);
+        if (!existing) {
+          const created = await repo.insert(tenantId, input);
+          await repo.setGradingPeriods(tenantId, created.id, gradingPeriodIds);
+          return { status: 201, session: created };
+        }
+        checkIfMatch(expected, existing.changeVersion);
+        const before = linkedIds(await repo.gradingPeriodsOf(tenantId, [existing.id]), existing.id);
+        if (unchanged(existing, input, before, gradingPeriodIds)) return { status: 200, session: existing };
+        const updated = await repo.update(tenantId, existing.id, input, { expectedChangeVersion: typeof expected === 'number' ? expected : undefined });
+        if (updated === 'conflict' || updated === null) throw optimisticLockFailed();
+        await repo.setGradingPeriods(tenantId, existing.id, gradingPeriodIds);
+        return { status: 200, session: updated };
+      });
+      return reply
+        .code(result.status)
+        .header('location', itemLocation(request, RESOURCE, toEdfiId(result.session.id)))
+        .header('etag', etagHeader(result.session.changeVersion))
+        .send();
+    },
+  );
+
+  route(
+    r,
+    'PUT',
+    `${DATA}/${RESOURCE}/:id`,
+    {
+      summary: 'Update a session by id; a changed natural key cascades and is logged in /keyChanges',
+      params: ItemParams,
+      body: SessionBody,
+      headers: Headers.ifMatch,
+      response: { 204: Empty },
+    },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const tenantId = tenantOf(request);
+      const id = fromEdfiId((request.params as { id: string }).id);
+      // The route's id is authoritative; an id in the body is ignored, as ODS does.
+      const w = parseBody(request, false);
+      const expected = ifMatch(request);
+      const updated = await db.transaction().execute(async (tx) => {
+        const repo = new SessionRepository(tx);
+        const existing = await visibleSession(repo, tenantId, id);
+        if (!existing) throw notFound('Resource to update was not found.');
+        checkIfMatch(expected, existing.changeVersion);
+        const { input, gradingPeriodIds } = await resolve(tx, tenantId, w, existing);
+        const holder = await repo.findByNaturalKey(tenantId, input.schoolOrgId!, input.schoolYear!, input.name);
+        if (holder && holder.id !== existing.id)
+          throw nonUniqueIdentity(`A session with schoolId ${w.schoolId}, schoolYear ${w.schoolYear} and sessionName '${w.sessionName}' already exists.`);
+        const before = linkedIds(await repo.gradingPeriodsOf(tenantId, [existing.id]), existing.id);
+        if (unchanged(existing, input, before, gradingPeriodIds)) return existing;
+        const after = await repo.update(tenantId, existing.id, input, { expectedChangeVersion: typeof expected === 'number' ? expected : undefined });
+        if (after === 'conflict' || after === null) throw optimisticLockFailed();
+        await repo.setGradingPeriods(tenantId, existing.id, gradingPeriodIds);
+        return after;
+      });
+      return reply
+        .code(204)
+        .header('location', itemLocation(request, RESOURCE, toEdfiId(updated.id)))
+        .header('etag', etagHeader(updated.changeVersion))
+        .send();
+    },
+  );
+
+  route(
+    r,
+    'DELETE',
+    `${DATA}/${RESOURCE}/:id`,
+    { summary: 'Delete a session by id (refused while course sections or child sessions use it)', params: ItemParams, headers: Headers.ifMatch, response: { 204: Empty } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const tenantId = tenantOf(request);
+      const id = fromEdfiId((request.params as { id: string }).id);
+      const expected = deleteIfMatch(request);
+      await db.transaction().execute(async (tx) => {
+        const repo = new SessionRepository(tx);
+        const existing = await visibleSession(repo, tenantId, id);
+        if (!existing) throw notFound('Resource to delete was not found.');
+        checkIfMatch(expected, existing.changeVersion);
+        const deps = await repo.dependents(tenantId, existing.id);
+        if (deps.courseSections > 0) throw dependentItemExists('CourseOffering');
+        if (deps.children > 0) throw dependentItemExists('Session');
+        if (expected === undefined) await repo.markDeleted(tenantId, existing.id);
+        else {
+          const after = await repo.update(tenantId, existing.id, { ...inputOf(existing), status: 'deleted' }, { expectedChangeVersion: expected });
+          if (after === 'conflict' || after === null) throw optimisticLockFailed();
+        }
+      });
+      return reply.code(204).send();
+    },
+  );
+
+  registerMethodNotAllowed(r, RESOURCE);
+}
