@@ -1,0 +1,71 @@
+// GET /sis/v1/sync/errors and the error log's actions (retry one, retry all, archive), plus
+// the outbox status, for an operator or a SIS admin screen.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app-context.ts';
+import { archiveError, getError, listErrors, retryErrors, type ErrorState } from '../../sync/error-log.ts';
+import { outboxCounts } from '../../sync/outbox.ts';
+import { SIS_PREFIX } from './table-routes.ts';
+import { SisApiError } from './sis-errors.ts';
+
+const STATES = ['open', 'archived', 'retried', 'resolved', 'all'] as const;
+
+export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const db = () => ctx.store.db;
+
+  app.get(
+    `${SIS_PREFIX}/sync/errors`,
+    {
+      schema: {
+        tags: ['sis'],
+        summary: 'The sync error log (default: open entries)',
+        querystring: Type.Object({
+          state: Type.Optional(Type.String({ description: STATES.join(' | ') })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0 })),
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query as { state?: string; limit?: number; offset?: number };
+      if (q.state !== undefined && !(STATES as readonly string[]).includes(q.state))
+        throw new SisApiError(400, `state '${q.state}' is not one of ${STATES.join(', ')}.`);
+      const errors = await listErrors(db(), request.principal.tenantId, { state: (q.state ?? 'open') as ErrorState | 'all', limit: q.limit ?? 100, offset: q.offset ?? 0 });
+      return { errors };
+    },
+  );
+
+  app.get(`${SIS_PREFIX}/sync/errors/:errorId`, { schema: { tags: ['sis'], summary: 'One error-log entry with its request and response' } }, async (request) => {
+    const id = errorIdOf(request.params);
+    const e = await getError(db(), request.principal.tenantId, id);
+    if (!e) throw new SisApiError(404, `No sync error ${id}.`);
+    return e;
+  });
+
+  app.post(`${SIS_PREFIX}/sync/errors/:errorId/retry`, { schema: { tags: ['sis'], summary: 'Retry one error: re-plan its school and send the current payload' } }, async (request) => {
+    const id = errorIdOf(request.params);
+    const n = await retryErrors(db(), request.principal.tenantId, id);
+    if (n === 0) throw new SisApiError(404, `No open or archived sync error ${id}.`);
+    return { retried: n };
+  });
+
+  app.post(`${SIS_PREFIX}/sync/errors/retry`, { schema: { tags: ['sis'], summary: 'Retry every open and archived error' } }, async (request) => {
+    return { retried: await retryErrors(db(), request.principal.tenantId, 'all') };
+  });
+
+  app.post(`${SIS_PREFIX}/sync/errors/:errorId/archive`, { schema: { tags: ['sis'], summary: 'Archive one open error (its payload is still not re-sent unchanged)' } }, async (request) => {
+    const id = errorIdOf(request.params);
+    if (!(await archiveError(db(), request.principal.tenantId, id))) throw new SisApiError(404, `No open sync error ${id}.`);
+    return { archived: 1 };
+  });
+
+  app.get(`${SIS_PREFIX}/sync/status`, { schema: { tags: ['sis'], summary: 'Outbox counts by status' } }, async (request) => {
+    return outboxCounts(db(), request.principal.tenantId);
+  });
+}
+
+function errorIdOf(params: unknown): number {
+  const raw = (params as { errorId: string }).errorId;
+  if (!/^\d+$/.test(raw)) throw new SisApiError(400, `errorId '${raw}' must be a whole number.`);
+  return Number(raw);
+}
