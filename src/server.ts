@@ -62,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // First, so it sees every route: the table the route-table test enumerates, and the public list.
   app.addHook('onRoute', (route) => {
     for (const m of [route.method].flat()) {
-      registry.noteRoute(routeKey(m, route.url));
+      registry.noteRoute(routeKey(m, route.url), { bodyLimit: route.bodyLimit });
       if (PUBLIC_ROUTES(route.url)) registry.markPublic(routeKey(m, route.url));
     }
   });

@@ -7,7 +7,7 @@ export class DialectRegistry {
   /** Routes anyone may call: the token endpoint, health, docs, and what dialects declare public. */
   private readonly publicRoutes = new Set<RouteKey>();
   /** Every route the server registered (filled from Fastify's onRoute), so tests can enumerate them. */
-  private readonly registered = new Set<RouteKey>();
+  private readonly registered = new Map<RouteKey, { bodyLimit?: number | undefined }>();
 
   register(dialect: DialectDefinition): void {
     if (this.dialects.some((d) => d.name === dialect.name)) throw new Error(`dialect ${dialect.name} is registered twice`);
@@ -39,13 +39,18 @@ export class DialectRegistry {
     return [...new Set([...this.scopes.values()].flat())].sort();
   }
 
-  noteRoute(route: RouteKey): void {
-    this.registered.add(route);
+  noteRoute(route: RouteKey, options: { bodyLimit?: number | undefined } = {}): void {
+    this.registered.set(route, options);
   }
 
   /** Every `METHOD /pattern` the app serves (HEAD twins of GET routes included). */
   routes(): RouteKey[] {
-    return [...this.registered];
+    return [...this.registered.keys()];
+  }
+
+  /** A route's own body limit when it raised the app's (e.g. a CSV upload). */
+  bodyLimitOf(route: RouteKey): number | undefined {
+    return this.registered.get(route)?.bodyLimit;
   }
 
   /** The dialect owning this URL path, by longest prefix. */
