@@ -5,6 +5,11 @@ import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
 import type { EdfiRoutes } from './edfi-route.ts';
 import { dataValidationFailed, EdfiProblem, emptyBody, formatEdfiError, nonUniqueIdentity, snapshotNotFound, snapshotsAreReadOnly, unsupportedMediaType } from './problem-details.ts';
+import { registerDescriptors } from './routes/descriptors.ts';
+import { registerDiscovery } from './routes/discovery.ts';
+import { registerGradingPeriods } from './routes/grading-periods.ts';
+import { registerSchools } from './routes/schools.ts';
+import { registerSchoolYearTypes } from './routes/school-year-types.ts';
 import { registerSessions } from './routes/sessions.ts';
 
 export { EDFI_READ, EDFI_WRITE } from './edfi-route.ts';
@@ -44,11 +49,18 @@ export const edfiPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   });
 
   registerSessions(r);
+  registerGradingPeriods(r);
+  registerSchools(r);
+  registerSchoolYearTypes(r);
+  registerDescriptors(r);
+  registerDiscovery(r);
 
   ctx.registry.register({
     name: 'edfi',
     prefixes: ['/data/v3', '/changeQueries/v1', '/metadata'],
     scopes: r.scopes,
+    // Ed-Fi's discovery document is anonymous, like ODS's.
+    publicRoutes: ['GET /', 'HEAD /'],
     formatError: formatEdfiError,
   });
 };

@@ -21,4 +21,6 @@ export function registerMethodNotAllowed(r: EdfiRoutes, resource: string, option
   const itemAllow = ['GET', ...(updatable ? ['PUT'] : []), ...(deletable ? ['DELETE'] : [])].join(', ');
   route(r, 'POST', item, { hide: true, params: ItemParams }, refuse('Resource items can only be updated using PUT. To "upsert" an item in the resource collection using POST, remove the "id" from the route.', itemAllow), any);
   route(r, 'PATCH', item, { hide: true, params: ItemParams }, refuse(PATCH, itemAllow), any);
+  if (!updatable) route(r, 'PUT', item, { hide: true, params: ItemParams }, refuse("The endpoint of the request does not support the 'PUT' method.", itemAllow), any);
+  if (!deletable) route(r, 'DELETE', item, { hide: true, params: ItemParams }, refuse("The endpoint of the request does not support the 'DELETE' method.", itemAllow), any);
 }
