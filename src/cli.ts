@@ -1,13 +1,21 @@
 // termbridge <command> … — one entry per command; each lives in src/cli/<command>.ts.
 import { UsageError } from './cli/args.ts';
+import { CLIENTS_USAGE, clientsCommand } from './cli/clients.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { serveCommand } from './cli/serve.ts';
+import { TENANTS_USAGE, tenantsCommand } from './cli/tenants.ts';
+import { SIS_USAGE, sisCommand } from './cli/sis.ts';
+import { SYNC_USAGE, syncCommand } from './cli/sync.ts';
 
 type Command = { run: (argv: string[]) => Promise<void>; usage: string };
 
 const COMMANDS: Record<string, Command> = {
   serve: { run: serveCommand, usage: 'serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--demo]' },
   migrate: { run: migrateCommand, usage: 'migrate [--data-dir DIR]' },
+  clients: { run: clientsCommand, usage: CLIENTS_USAGE },
+  tenants: { run: tenantsCommand, usage: TENANTS_USAGE },
+  sis: { run: sisCommand, usage: SIS_USAGE },
+  sync: { run: syncCommand, usage: SYNC_USAGE },
 };
 
 function usage(): string {
