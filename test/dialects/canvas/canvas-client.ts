@@ -1,5 +1,5 @@
 // A tiny Canvas API client over app.inject for the tests: form or JSON bodies, JSON answers.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import qs from 'qs';
 
 export interface CanvasResponse {
@@ -13,7 +13,7 @@ export type Encoding = 'form' | 'json';
 export function canvasClient(app: FastifyInstance, headers: Record<string, string>, account = 'self') {
   const base = `/api/v1/accounts/${account}/terms`;
   async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, encoding: Encoding = 'json'): Promise<CanvasResponse> {
-    const options: Parameters<FastifyInstance['inject']>[0] = { method, url, headers: { ...headers } };
+    const options: InjectOptions = { method, url, headers: { ...headers } };
     if (body !== undefined) {
       if (encoding === 'form') {
         options.headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded' };

@@ -1,0 +1,274 @@
+// POST, PUT and DELETE …/terms over HTTP, in both body encodings: every Canvas rule and error.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_CANVAS_SCOPES } from '../../../src/dialects/canvas/scopes.ts';
+import { markSetByImport } from '../../../src/dialects/canvas/sis-stickiness.ts';
+import { canvasPropertiesOf } from '../../../src/dialects/canvas/term-properties.ts';
+import type { SessionInput } from '../../../src/domain/session.ts';
+import { SessionRepository } from '../../../src/store/session-repository.ts';
+import { createTenant, drivers, startApp, type TestApp, type TestTenant } from '../../harness.ts';
+import { attributeError, canvasClient, type Encoding } from './canvas-client.ts';
+
+const NOT_FOUND = { errors: [{ message: 'The specified resource does not exist.' }] };
+const END_BEFORE_START = attributeError('base', 'End dates cannot be before start dates');
+const ENCODINGS: Encoding[] = ['form', 'json'];
+
+describe.each(drivers())('Canvas enrollment terms, writing, on %s', (driver) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp(driver);
+  });
+  afterAll(() => t.close());
+
+  async function setup() {
+    const tenant = await createTenant(t, { schools: 1 });
+    return { tenant, api: canvasClient(t.app, await tenant.auth(ALL_CANVAS_SCOPES)) };
+  }
+  const repo = () => new SessionRepository(t.store.db);
+  const stored = async (tenant: TestTenant, canvasId: number) => (await repo().getByCanvasId(tenant.tenantId, canvasId))!;
+  const termCount = async (tenant: TestTenant) =>
+    (await repo().find(tenant.tenantId, { where: { field: 'type', op: 'ne', value: 'gradingPeriod' }, sort: [], page: { kind: 'all' } })).rows.length;
+
+  describe.each(ENCODINGS)('with a %s body', (encoding) => {
+    it('creates a term (200, as Canvas) that echoes what was written, overrides included', async () => {
+      const { tenant, api } = await setup();
+      const r = await api.create(
+        {
+          name: 'Fall 2025',
+          start_at: '2025-08-13T13:30:00Z',
+          end_at: '2025-12-20T03:00:00Z',
+          sis_term_id: 'FA25',
+          overrides: {
+            StudentEnrollment: { start_at: '2025-08-15T13:00:00Z', end_at: '2025-12-19T22:00:00Z' },
+            teacher_enrollment: { end_at: '2025-12-30T20:00:00Z' },
+          },
+        },
+        encoding,
+      );
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({
+        id: 2,
+        name: 'Fall 2025',
+        start_at: '2025-08-13T13:30:00Z',
+        end_at: '2025-12-20T03:00:00Z',
+        created_at: expect.stringMatching(/Z$/),
+        workflow_state: 'active',
+        grading_period_group_id: null,
+        sis_term_id: 'FA25',
+        sis_import_id: null,
+        overrides: {
+          StudentEnrollment: { start_at: '2025-08-15T13:00:00Z', end_at: '2025-12-19T22:00:00Z' },
+          TeacherEnrollment: { start_at: null, end_at: '2025-12-30T20:00:00Z' },
+        },
+      });
+      // Canonically: a district-wide term whose days are the Chicago calendar days (Dec 20 03:00Z is Dec 19 21:00 CST).
+      const s = await stored(tenant, 2);
+      expect(s).toMatchObject({ schoolOrgId: null, schoolYear: null, type: 'term', beginDate: '2025-08-13', endDate: '2025-12-19', identifiers: { sis: 'FA25' } });
+      expect((await api.show('sis:FA25')).body).toMatchObject({ id: 2, start_at: '2025-08-13T13:30:00Z', end_at: '2025-12-20T03:00:00Z', course_count: 0 });
+    });
+
+    it('updates name, dates, SIS id and overrides; a sent override sets both its dates', async () => {
+      const { tenant, api } = await setup();
+      const { body: created } = await api.create({ name: 'Spring', start_at: '2026-01-06T06:00:00Z', end_at: '2026-05-22T04:59:59Z', overrides: { StudentEnrollment: { start_at: '2026-01-07T06:00:00Z', end_at: '2026-05-20T00:00:00Z' } } }, encoding);
+      const r = await api.update(created.id, { name: 'Spring 2026', end_at: '2026-05-29T04:59:59Z', sis_term_id: 2026, overrides: { StudentEnrollment: { end_at: '2026-05-21T00:00:00Z' }, DesignerEnrollment: { start_at: '2025-12-01T00:00:00Z' } } }, encoding);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({
+        id: created.id,
+        name: 'Spring 2026',
+        start_at: '2026-01-06T06:00:00Z',
+        end_at: '2026-05-29T04:59:59Z',
+        sis_term_id: '2026',
+        overrides: { StudentEnrollment: { start_at: null, end_at: '2026-05-21T00:00:00Z' }, DesignerEnrollment: { start_at: '2025-12-01T00:00:00Z', end_at: null } },
+      });
+      expect(r.body).not.toHaveProperty('course_count');
+      expect((await stored(tenant, created.id)).endDate).toBe('2026-05-28');
+      // An override sent with both dates blank disappears.
+      const cleared = await api.update(created.id, { overrides: { StudentEnrollment: { start_at: '', end_at: '' } } }, encoding);
+      expect(cleared.body.overrides).toEqual({ DesignerEnrollment: { start_at: '2025-12-01T00:00:00Z', end_at: null } });
+    });
+
+    it('rejects an end before its start, in the term and in an override, and stores nothing', async () => {
+      const { tenant, api } = await setup();
+      const before = await termCount(tenant);
+      expect(await api.create({ name: 'x', start_at: '2025-02-01T00:00:00Z', end_at: '2025-01-31T23:59:59Z' }, encoding)).toMatchObject({ status: 400, body: END_BEFORE_START });
+      expect(await api.create({ name: 'x', overrides: { TaEnrollment: { start_at: '2025-02-01T00:00:00Z', end_at: '2025-01-01T00:00:00Z' } } }, encoding)).toMatchObject({ status: 400, body: END_BEFORE_START });
+      expect(await termCount(tenant)).toBe(before);
+      const { body: term } = await api.create({ name: 'ok', start_at: '2025-02-01T00:00:00Z', end_at: '2025-02-01T00:00:00Z' }, encoding);
+      expect(term.end_at).toBe('2025-02-01T00:00:00Z');
+      expect(await api.update(term.id, { start_at: '2025-03-01T00:00:00Z', end_at: '2025-02-01T00:00:00Z' }, encoding)).toMatchObject({ status: 400, body: END_BEFORE_START });
+      expect((await api.show(term.id)).body.start_at).toBe('2025-02-01T00:00:00Z');
+    });
+
+    it('accepts only the four enrollment types in overrides and stores nothing otherwise', async () => {
+      const { tenant, api } = await setup();
+      const { body: term } = await api.create({ name: 'T' }, encoding);
+      const bad = { status: 400, body: { message: 'Invalid enrollment type in overrides' } };
+      expect(await api.update(term.id, { name: 'renamed', overrides: { ObserverEnrollment: { start_at: '2025-01-01T00:00:00Z' } } }, encoding)).toMatchObject(bad);
+      expect(await api.create({ name: 'T2', overrides: { StudentEnrollment: { start_at: '2025-01-01T00:00:00Z' }, Foo: { start_at: '2025-01-01T00:00:00Z' } } }, encoding)).toMatchObject(bad);
+      const after = await api.show(term.id);
+      expect(after.body).toMatchObject({ name: 'T', overrides: {} });
+      expect(await termCount(tenant)).toBe(2);
+    });
+
+    it('keeps SIS ids unique in the account, clears one with "", and rejects one that is not a string or number', async () => {
+      const { api } = await setup();
+      const { body: a } = await api.create({ name: 'A', sis_term_id: 'sis1' }, encoding);
+      const inUse = { status: 400, body: attributeError('sis_source_id', 'SIS ID "sis1" is already in use') };
+      expect(await api.create({ name: 'B', sis_term_id: 'sis1' }, encoding)).toMatchObject(inUse);
+      const { body: b } = await api.create({ name: 'B' }, encoding);
+      expect(await api.update(b.id, { sis_term_id: 'sis1' }, encoding)).toMatchObject(inUse);
+      // Re-sending its own SIS id is fine.
+      expect((await api.update(a.id, { sis_term_id: 'sis1', name: 'A2' }, encoding)).status).toBe(200);
+      const cleared = await api.update(a.id, { sis_term_id: '' }, encoding);
+      expect(cleared.status).toBe(200);
+      expect(cleared.body).toHaveProperty('sis_term_id', null);
+      expect((await api.update(b.id, { sis_term_id: 'sis1' }, encoding)).body.sis_term_id).toBe('sis1');
+      expect(await api.create({ name: 'C', sis_term_id: { nested: 'x' } }, encoding)).toMatchObject({ status: 400, body: { message: 'Invalid SIS ID' } });
+      expect(await api.show('sis:sis1')).toMatchObject({ status: 200, body: { id: b.id } });
+    });
+  });
+
+  it('treats a JSON number as a SIS id and JSON true as invalid', async () => {
+    const { api } = await setup();
+    expect((await api.create({ name: 'N', sis_term_id: 2025 })).body.sis_term_id).toBe('2025');
+    expect(await api.create({ name: 'B', sis_term_id: true })).toMatchObject({ status: 400, body: { message: 'Invalid SIS ID' } });
+  });
+
+  it('wants enrollment_term, a name, and ISO 8601 dates', async () => {
+    const { tenant, api } = await setup();
+    const missing = { status: 400, body: { errors: [{ message: 'enrollment_term is missing' }] } };
+    expect(await api.call('POST', api.base)).toMatchObject(missing);
+    expect(await api.call('POST', api.base, { name: 'no wrapper' })).toMatchObject(missing);
+    expect(await api.call('POST', api.base, { enrollment_term: {} })).toMatchObject(missing);
+    expect(await api.call('PUT', `${api.base}/1`, {}, 'form')).toMatchObject(missing);
+    expect(await api.create({ start_at: '2025-01-01T00:00:00Z' })).toMatchObject({ status: 400, body: attributeError('name', 'Name is required.') });
+    expect(await api.create({ name: ' padded ' })).toMatchObject({ status: 400, body: { errors: { name: [{ attribute: 'name' }] } } });
+    const bad = await api.create({ name: 'x', start_at: 'next monday' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.start_at[0].message).toContain('ISO 8601');
+    expect(await termCount(tenant)).toBe(1);
+    const raw = await t.app.inject({ method: 'POST', url: api.base, headers: { ...(await tenant.auth(ALL_CANVAS_SCOPES)), 'content-type': 'application/json' }, payload: '{"enrollment_term":' });
+    expect(raw.statusCode).toBe(400);
+    expect(JSON.parse(raw.body)).toEqual({ errors: [{ message: expect.stringContaining('not valid JSON') }] });
+  });
+
+  it('reads literal bracketed form keys and day-only dates as district midnight', async () => {
+    const { tenant } = await setup();
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts/self/terms',
+      headers: { ...(await tenant.auth(ALL_CANVAS_SCOPES)), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'enrollment_term[name]=Winter+Session&enrollment_term[start_at]=2026-01-05&enrollment_term[end_at]=2026-01-09T23:59:59&enrollment_term[overrides][StudentEnrollment][start_at]=2026-01-06T08:00:00-06:00',
+    });
+    expect(r.statusCode).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({
+      name: 'Winter Session',
+      start_at: '2026-01-05T06:00:00Z',
+      end_at: '2026-01-10T05:59:59Z',
+      overrides: { StudentEnrollment: { start_at: '2026-01-06T14:00:00Z', end_at: null } },
+    });
+  });
+
+  it('updates only active terms', async () => {
+    const { api } = await setup();
+    const { body: term } = await api.create({ name: 'Doomed' });
+    expect((await api.remove(term.id)).status).toBe(200);
+    expect(await api.update(term.id, { name: 'Back?' })).toMatchObject({ status: 404, body: NOT_FOUND });
+    expect(await api.update(999, { name: 'x' })).toMatchObject({ status: 404, body: NOT_FOUND });
+  });
+
+  it('never renames or deletes the Default Term, but lets its dates change', async () => {
+    const { api } = await setup();
+    expect(await api.update(1, { name: 'Not Default' })).toMatchObject({ status: 400, body: attributeError('name', 'Cannot change the default term name') });
+    expect(await api.update('default', { name: 'Default Term', start_at: '2020-01-01T06:00:00Z' })).toMatchObject({ status: 200, body: { id: 1, name: 'Default Term', start_at: '2020-01-01T06:00:00Z' } });
+    expect(await api.remove(1)).toMatchObject({ status: 400, body: attributeError('workflow_state', 'Cannot delete the default term') });
+    expect((await api.show(1)).body.workflow_state).toBe('active');
+  });
+
+  it('soft-deletes a term: 200 with the term without overrides, still shown, listed as deleted', async () => {
+    const { tenant, api } = await setup();
+    const { body: term } = await api.create({ name: 'Old', start_at: '2024-01-01T06:00:00Z', overrides: { StudentEnrollment: { start_at: '2024-01-02T06:00:00Z' } } });
+    const r = await api.remove(`sis:${'x'}`);
+    expect(r).toMatchObject({ status: 404, body: NOT_FOUND });
+    const d = await api.remove(term.id);
+    expect(d.status).toBe(200);
+    expect(d.body).toMatchObject({ id: term.id, name: 'Old', workflow_state: 'deleted' });
+    expect(d.body).not.toHaveProperty('overrides');
+    expect((await stored(tenant, term.id)).status).toBe('deleted');
+    expect((await api.show(term.id)).body).toMatchObject({ workflow_state: 'deleted', overrides: { StudentEnrollment: { start_at: '2024-01-02T06:00:00Z', end_at: null } } });
+    expect((await api.list('workflow_state[]=deleted')).body.enrollment_terms.map((x: { id: number }) => x.id)).toEqual([term.id]);
+    expect((await api.remove(term.id)).status).toBe(200);
+  });
+
+  it('refuses to delete a term with active courses, and deletes it once they are gone', async () => {
+    const { tenant, api } = await setup();
+    const { body: term } = await api.create({ name: 'Busy' });
+    const session = await stored(tenant, term.id);
+    const courseId = randomUUID();
+    await sql`INSERT INTO course_sections (tenant_id, id, session_id, name) VALUES (${tenant.tenantId}, ${courseId}, ${session.id}, 'Biology')`.execute(t.store.db);
+    expect(await api.remove(term.id)).toMatchObject({ status: 400, body: attributeError('workflow_state', 'Cannot delete a term with active courses') });
+    expect((await api.show(term.id)).body).toMatchObject({ workflow_state: 'active', course_count: 1 });
+    await sql`UPDATE course_sections SET status = 'deleted' WHERE tenant_id = ${tenant.tenantId} AND id = ${courseId}`.execute(t.store.db);
+    expect((await api.remove(term.id)).body.workflow_state).toBe('deleted');
+  });
+
+  it('with override_sis_stickiness=false leaves the fields an SIS import set; by default overwrites them', async () => {
+    const { tenant, api } = await setup();
+    const { body: term } = await api.create({ name: 'From SIS', start_at: '2025-08-13T05:00:00Z', end_at: '2025-12-20T05:59:59Z' });
+    const s = await stored(tenant, term.id);
+    // An SIS import wrote name and end_at (the Canvas connector / SIS sync call markSetByImport).
+    const input: SessionInput = { ...s, properties: markSetByImport(s.properties, canvasPropertiesOf(s), ['name', 'end_at'], 77) };
+    await repo().update(tenant.tenantId, s.id, input);
+    expect((await api.show(term.id)).body.sis_import_id).toBe(77);
+
+    for (const encoding of ENCODINGS) {
+      const kept = await api.update(term.id, { name: 'Hand edit', start_at: '2025-08-14T05:00:00Z', end_at: '2025-12-21T05:59:59Z' }, encoding, { override_sis_stickiness: 'false' });
+      expect(kept.status).toBe(200);
+      expect(kept.body).toMatchObject({ name: 'From SIS', start_at: '2025-08-14T05:00:00Z', end_at: '2025-12-20T05:59:59Z' });
+    }
+    // Default (true): the edit wins and the fields are no longer "set by an import".
+    const edited = await api.update(term.id, { name: 'Hand edit' }, 'json', { override_sis_stickiness: true });
+    expect(edited.body.name).toBe('Hand edit');
+    expect(canvasPropertiesOf(await stored(tenant, term.id)).stickyFields).toEqual(['end_at']);
+    expect((await api.update(term.id, { name: 'Again' }, 'json', { override_sis_stickiness: 'f' })).body.name).toBe('Again');
+    expect(await api.update(term.id, { name: 'x' }, 'json', { override_sis_stickiness: 'perhaps' })).toMatchObject({ status: 400 });
+  });
+
+  it('keeps school sessions inside their parent and unique by Ed-Fi key when edited through Canvas', async () => {
+    const { tenant, api } = await setup();
+    const school = tenant.schools[0]!;
+    const base = { schoolOrgId: school.id, schoolYear: 2026, termDescriptor: null, gradingPeriodDescriptor: null, periodSequence: null, totalInstructionalDays: null };
+    const year = await repo().insert(tenant.tenantId, { ...base, name: '2026 School Year', type: 'schoolYear', beginDate: '2025-08-13', endDate: '2026-05-21', parentId: null });
+    const fall = await repo().insert(tenant.tenantId, { ...base, name: 'Fall', type: 'semester', beginDate: '2025-08-13', endDate: '2025-12-19', parentId: year.id });
+    await repo().insert(tenant.tenantId, { ...base, name: 'Spring', type: 'semester', beginDate: '2026-01-06', endDate: '2026-05-21', parentId: year.id });
+    expect(await api.update(fall.canvasId, { name: 'Spring' })).toMatchObject({ status: 400, body: { errors: { name: [{ attribute: 'name' }] } } });
+    const outside = await api.update(fall.canvasId, { start_at: '2025-08-01T05:00:00Z' });
+    expect(outside.status).toBe(400);
+    expect(outside.body.errors.start_at[0].message).toContain('2026 School Year');
+    const ok = await api.update(fall.canvasId, { name: 'Fall Semester', end_at: '2025-12-18T23:00:00Z' });
+    expect(ok.body).toMatchObject({ name: 'Fall Semester', start_at: '2025-08-13T05:00:00Z', end_at: '2025-12-18T23:00:00Z' });
+    expect(await stored(tenant, fall.canvasId)).toMatchObject({ schoolOrgId: school.id, schoolYear: 2026, type: 'semester', endDate: '2025-12-18' });
+    // A school year with live semesters in it cannot be deleted through Canvas.
+    expect(await api.remove(year.canvasId)).toMatchObject({ status: 400, body: { errors: { workflow_state: [{ attribute: 'workflow_state' }] } } });
+  });
+
+  it('takes exactly one new change version per create, update and delete', async () => {
+    const { tenant, api } = await setup();
+    const n0 = await repo().newestChangeVersion();
+    const { body: term } = await api.create({ name: 'CV', sis_term_id: 'cv1' });
+    const n1 = await repo().newestChangeVersion();
+    expect(n1 - n0).toBe(1);
+    expect((await stored(tenant, term.id)).changeVersion).toBe(n1);
+    await api.update(term.id, { name: 'CV2', sis_term_id: 'cv2' });
+    const n2 = await repo().newestChangeVersion();
+    expect(n2 - n1).toBe(1);
+    expect((await stored(tenant, term.id)).changeVersion).toBe(n2);
+    await api.remove(term.id);
+    expect((await repo().newestChangeVersion()) - n2).toBe(1);
+    // A refused write takes none.
+    await api.update(term.id, { name: 'x' });
+    await api.create({ name: 'dup', sis_term_id: 'cv2' });
+    expect((await repo().newestChangeVersion()) - n2).toBe(1);
+  });
+});
