@@ -27,7 +27,9 @@ export type SessionField =
   /** Canvas's "Default Term": every tenant has one; only Canvas lists it. */
   | 'isDefaultTerm'
   /** `identifier:<system>`: the value of the session's identifier in that system. */
-  | `identifier:${string}`;
+  | `identifier:${string}`
+  /** `identifierOrId:<system>`: that identifier when the session has one, else its uuid as text (OneRoster's sourcedId). */
+  | `identifierOrId:${string}`;
 
 export type Scalar = string | number | boolean | null;
 

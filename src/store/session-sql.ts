@@ -33,6 +33,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class UnknownFieldError extends Error {}
 
 export function columnOf(field: SessionField): RawBuilder<unknown> {
+  if (field.startsWith('identifierOrId:')) {
+    const system = field.slice('identifierOrId:'.length);
+    return sql`coalesce((SELECT si.value FROM session_identifiers si WHERE si.tenant_id = s.tenant_id AND si.session_id = s.id AND si.system = ${system}), s.id::text)`;
+  }
   if (field.startsWith('identifier:')) {
     const system = field.slice('identifier:'.length);
     return sql`(SELECT si.value FROM session_identifiers si WHERE si.tenant_id = s.tenant_id AND si.session_id = s.id AND si.system = ${system})`;
@@ -58,6 +62,11 @@ function castFor(field: SessionField): RawBuilder<unknown> {
       return sql`bigint`;
     case 'isDefaultTerm':
       return sql`boolean`;
+    case 'id':
+    case 'schoolOrgId':
+    case 'orgId':
+    case 'parentId':
+      return sql`uuid`;
     case 'schoolYear':
     case 'periodSequence':
     case 'totalInstructionalDays':

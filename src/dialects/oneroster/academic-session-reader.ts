@@ -1,0 +1,88 @@
+// Reads academic sessions for the OneRoster routes: the visible set (dated, not Canvas's default
+// term), lookups by sourcedId, and pages with their parent/children/org links resolved.
+import type { Kysely, Transaction } from 'kysely';
+import { and, type Condition, type Query } from '../../query/ast.ts';
+import { SessionRepository, type SessionWithSeq } from '../../store/session-repository.ts';
+import type { Tables } from '../../store/schema.ts';
+import { sourcedIdOf, toAcademicSession, type AcademicSession } from './academic-session-wire.ts';
+import type { CollectionParams } from './collection-params.ts';
+import { OrgDirectory } from './org-directory.ts';
+
+/** What OneRoster can show: sessions with both dates, never Canvas's "Default Term". */
+export const VISIBLE: Condition = {
+  op: 'and',
+  args: [
+    { field: 'isDefaultTerm', op: 'eq', value: false },
+    { field: 'beginDate', op: 'isNotNull' },
+    { field: 'endDate', op: 'isNotNull' },
+  ],
+};
+
+export function isVisible(s: SessionWithSeq): boolean {
+  return s.beginDate !== null && s.endDate !== null && s.properties.canvasDefaultTerm !== true;
+}
+
+type Executor = Kysely<Tables> | Transaction<Tables>;
+
+export class AcademicSessionReader {
+  private readonly sessions: SessionRepository;
+  constructor(private readonly db: Executor) {
+    this.sessions = new SessionRepository(db);
+  }
+
+  /** By sourcedId: the oneroster identifier first, then the uuid. Any status; null if not visible. */
+  async bySourcedId(tenantId: string, sourcedId: string): Promise<SessionWithSeq | null> {
+    const s = (await this.sessions.getByIdentifier(tenantId, 'oneroster', sourcedId)) ?? (await this.sessions.get(tenantId, sourcedId));
+    return s && isVisible(s) ? s : null;
+  }
+
+  /**
+   * Replaces parent.sourcedId / org.sourcedId values (wire sourcedIds, as parsed) by the uuids
+   * they name; a sourcedId that names nothing stays as it is and so matches nothing.
+   */
+  async resolveReferences(tenantId: string, c: Condition | undefined, orgs: OrgDirectory): Promise<Condition | undefined> {
+    if (!c) return c;
+    if (c.op === 'and' || c.op === 'or') return { op: c.op, args: await Promise.all(c.args.map((a) => this.resolveReferences(tenantId, a, orgs) as Promise<Condition>)) };
+    if (c.op === 'not') return { op: 'not', arg: (await this.resolveReferences(tenantId, c.arg, orgs))! };
+    if (!('value' in c) || typeof c.value !== 'string') return c;
+    if (c.field === 'parentId') {
+      const parent = await this.bySourcedId(tenantId, c.value);
+      return parent ? { ...c, value: parent.id } : c;
+    }
+    if (c.field === 'orgId') {
+      const org = orgs.find(c.value);
+      return org ? { ...c, value: org.id } : c;
+    }
+    return c;
+  }
+
+  async page(tenantId: string, scope: Condition | undefined, params: CollectionParams, origin: string): Promise<{ records: AcademicSession[]; total: number }> {
+    const orgs = await OrgDirectory.load(this.db, tenantId);
+    const where = and(VISIBLE, scope, await this.resolveReferences(tenantId, params.where, orgs));
+    const query: Query = { where, sort: params.sort, page: { kind: 'offset', offset: params.offset, limit: params.limit }, withTotal: true };
+    const { rows, total } = await this.sessions.find(tenantId, query);
+    return { records: await this.toWire(tenantId, rows, origin, orgs), total: total ?? 0 };
+  }
+
+  async toWire(tenantId: string, rows: SessionWithSeq[], origin: string, orgs?: OrgDirectory): Promise<AcademicSession[]> {
+    if (rows.length === 0) return [];
+    const directory = orgs ?? (await OrgDirectory.load(this.db, tenantId));
+    const parentIds = [...new Set(rows.map((r) => r.parentId).filter((p): p is string => p !== null))];
+    const parents = new Map((await this.sessions.getMany(tenantId, parentIds)).map((p) => [p.id, sourcedIdOf(p)]));
+    const children = await this.sessions.find(tenantId, {
+      where: and(VISIBLE, { field: 'parentId', op: 'in', values: rows.map((r) => r.id) }),
+      sort: [{ field: 'identifierOrId:oneroster', direction: 'asc' }],
+      page: { kind: 'all' },
+    });
+    const childrenOf = new Map<string, string[]>();
+    for (const c of children.rows) childrenOf.set(c.parentId!, [...(childrenOf.get(c.parentId!) ?? []), sourcedIdOf(c)]);
+    return rows.map((s) =>
+      toAcademicSession(s, {
+        origin,
+        parentSourcedId: s.parentId ? (parents.get(s.parentId) ?? null) : null,
+        childSourcedIds: childrenOf.get(s.id) ?? [],
+        orgSourcedId: directory.sourcedIdFor(s.schoolOrgId),
+      }),
+    );
+  }
+}
