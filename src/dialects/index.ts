@@ -5,11 +5,13 @@ import type { AppContext } from '../app-context.ts';
 import { canvasPlugin } from './canvas/plugin.ts';
 import { edfiPlugin } from './edfi/plugin.ts';
 import { edlinkPlugin } from './edlink/plugin.ts';
+import { oneRosterPlugin } from './oneroster/plugin.ts';
 import { sisPlugin } from './sis/plugin.ts';
 
 export const DIALECT_PLUGINS: FastifyPluginAsync<AppContext>[] = [
   edfiPlugin,
   canvasPlugin,
   edlinkPlugin,
+  oneRosterPlugin,
   sisPlugin,
 ];
