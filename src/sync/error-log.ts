@@ -71,6 +71,25 @@ export async function resolveSendErrors(tx: Db, tenantId: string, keyText: strin
     WHERE tenant_id = ${tenantId} AND key_text = ${keyText} AND kind IN ('send', 'blocked') AND state IN ('open', 'archived')`.execute(tx);
 }
 
+/**
+ * Entries about payloads the SIS no longer wants to send close: the item is gone from the
+ * derivation or its payload changed (a refused delete closes when the item is wanted again).
+ */
+export async function resolveStaleSendErrors(tx: Db, tenantId: string, desired: ReadonlyMap<string, string>, schoolIds: number[] | null): Promise<void> {
+  const scope = schoolIds ? sql`AND (school_id IS NULL OR school_id = ANY(${schoolIds.map(String)}::bigint[]))` : sql``;
+  const r = await sql<{ error_id: string; key_text: string; refusal_key: string | null; kind: string }>`SELECT error_id, key_text, refusal_key, kind FROM sync_errors
+    WHERE tenant_id = ${tenantId} AND kind IN ('send', 'blocked') AND state IN ('open', 'archived') ${scope}`.execute(tx);
+  const stale = r.rows.filter((e) => {
+    const hash = e.refusal_key?.slice(e.key_text.length + 1);
+    if (hash === 'delete') return desired.has(e.key_text);
+    if (hash !== undefined) return desired.get(e.key_text) !== hash;
+    return !desired.has(e.key_text);
+  });
+  if (stale.length === 0) return;
+  await sql`UPDATE sync_errors SET state = 'resolved', updated_at = now()
+    WHERE tenant_id = ${tenantId} AND error_id = ANY(${stale.map((e) => e.error_id)}::bigint[])`.execute(tx);
+}
+
 /** Payloads the target refused that nobody has retried: the planner does not send them again. */
 export async function refusals(db: Db, tenantId: string): Promise<Set<string>> {
   const r = await sql<{ refusal_key: string }>`SELECT refusal_key FROM sync_errors

@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/database.ts';
 import { deriveEdfiSessions, type Derivation } from './derive/derive-edfi-sessions.ts';
-import { recordDeriveIssues, refusals } from './error-log.ts';
+import { recordDeriveIssues, refusals, resolveStaleSendErrors } from './error-log.ts';
 import { applyRemaps, loadSentRecords } from './identity-map.ts';
 import { enqueueBatch } from './outbox.ts';
 import { planSync, type Plan } from './plan.ts';
@@ -80,5 +80,6 @@ async function write(tx: Db, tenantId: string, scope: PlanScope): Promise<Enqueu
   const batchId = await enqueueBatch(tx, tenantId, plan.ops, scope.schools);
   await applyRemaps(tx, tenantId, plan.remaps);
   await recordDeriveIssues(tx, tenantId, derivation.issues, scope.schools);
+  await resolveStaleSendErrors(tx, tenantId, new Map(derivation.records.map((r) => [r.keyText, r.hash])), scope.schools);
   return { batchId, ops: plan.ops.length, issues: derivation.issues.length, schools: scope.schools, deferred: false };
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueDirty, enqueuePlan } from '../../src/sync/sync-planning.ts';
 import { drainOutbox } from '../../src/sync/worker.ts';
+import { resync } from '../../src/sync/resync.ts';
 import { drivers } from '../harness.ts';
 import { districtUpload, newPair, startSyncRig, type SyncPair, type SyncRig } from './sync-rig.ts';
 
@@ -17,7 +18,7 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
 
   async function loaded(): Promise<SyncPair & { hs: number; el: number }> {
     const pair = await newPair(rig);
-    const [hs, el] = pair.ods.schools.map((s) => s.schoolId) as [number, number];
+    const [hs, el] = pair.ods.schools.map((s) => s.schoolId!) as [number, number];
     const res = await rig.source.app.inject({ method: 'POST', url: '/sis/v1/uploads', headers: pair.sisHeaders, payload: districtUpload([hs, el]) });
     expect(res.statusCode).toBe(200);
     return { ...pair, hs, el };
@@ -50,5 +51,198 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
     expect((await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.el}`)).map((s: any) => s.sessionName)).toEqual(['2026 School Year']);
     expect((await enqueuePlan(db(), p.district.tenantId, { mode: 'incremental', schools: null })).ops).toBe(0);
     expect(client.tokenRequests).toBe(1);
+  });
+
+  async function synced() {
+    const p = await loaded();
+    const client = p.newClient();
+    await enqueueDirty(db(), p.district.tenantId);
+    expect(await drainOutbox(db(), p.district.tenantId, client, FAST)).toMatchObject({ failed: 0, blocked: 0 });
+    return { ...p, client };
+  }
+  const sync = async (p: SyncPair & { client: ReturnType<SyncPair['newClient']> }) => {
+    const planned = await enqueueDirty(db(), p.district.tenantId);
+    const stats = await drainOutbox(db(), p.district.tenantId, p.client, FAST);
+    return { planned: planned.ops, ...stats };
+  };
+
+  it('a term date change is sent as exactly one PUT', async () => {
+    const p = await synced();
+    const before = (await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}&sessionName=2026 Second Semester`))[0];
+    const mark = rig.proxy.log.length;
+    expect((await sis(p, 'PUT', '/sis/v1/terms/hs-s2', { calendarId: 'hs', name: 'Semester 2', termTypeCode: 'S2', startDate: '2026-01-05', endDate: '2026-05-29' })).statusCode).toBe(200);
+    expect(await sync(p)).toMatchObject({ planned: 1, sent: 1 });
+    const writes = rig.proxy.log.slice(mark);
+    expect(writes.map((w) => `${w.method} ${w.path.replace(/[0-9a-f]{32}$/, ':id')}`)).toEqual(['PUT /data/v3/ed-fi/sessions/:id']);
+    const after = (await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}&sessionName=2026 Second Semester`))[0];
+    expect(after.id).toBe(before.id);
+    expect(after.endDate).toBe('2026-05-29');
+  });
+
+  it('a new session name is one key-change PUT: same Ed-Fi id, new name, a keyChanges row', async () => {
+    const p = await synced();
+    const before = (await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}&sessionName=2026 First Semester`))[0];
+    const mark = rig.proxy.log.length;
+    await sis(p, 'PUT', '/sis/v1/terms/hs-s1', { calendarId: 'hs', name: 'Q1', termTypeCode: 'Q1', startDate: '2025-08-20', endDate: '2025-10-17' });
+    expect(await sync(p)).toMatchObject({ planned: 1, sent: 1, failed: 0 });
+    expect(rig.proxy.log.slice(mark).map((w) => w.method)).toEqual(['PUT']);
+    const renamed = await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}&sessionName=2026 Quarter 1`);
+    expect(renamed).toHaveLength(1);
+    expect(renamed[0]).toMatchObject({ id: before.id, termDescriptor: 'uri://ed-fi.org/TermDescriptor#First Quarter', endDate: '2025-10-17' });
+    expect(renamed[0].gradingPeriods.map((g: any) => g.gradingPeriodReference.gradingPeriodName)).toEqual(['First Six Weeks']);
+    expect(await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}&sessionName=2026 First Semester`)).toEqual([]);
+    const keyChanges = await p.odsGet('/data/v3/ed-fi/sessions/keyChanges');
+    expect(keyChanges).toEqual([expect.objectContaining({ id: before.id, oldKeyValues: expect.objectContaining({ sessionName: '2026 First Semester' }), newKeyValues: expect.objectContaining({ sessionName: '2026 Quarter 1' }) })]);
+  });
+
+  it('a grading period rename: new period posted, the session reference follows, the old period deleted after', async () => {
+    const p = await synced();
+    const mark = rig.proxy.log.length;
+    await sis(p, 'PUT', '/sis/v1/gradingPeriods/gp1', { schoolId: p.hs, schoolYear: 2026, name: 'Six Weeks One', descriptor: 'uri://ed-fi.org/GradingPeriodDescriptor#First Six Weeks', periodSequence: 1, beginDate: '2025-08-20', endDate: '2025-10-03' });
+    expect(await sync(p)).toMatchObject({ planned: 3, sent: 3, failed: 0 });
+    expect(rig.proxy.log.slice(mark).map((w) => `${w.method} ${w.path.split('/')[4]}`)).toEqual(['POST gradingPeriods', 'PUT sessions', 'DELETE gradingPeriods']);
+    const fall = (await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}&sessionName=2026 First Semester`))[0];
+    expect(fall.gradingPeriods.map((g: any) => g.gradingPeriodReference.gradingPeriodName).sort()).toEqual(['Second Six Weeks', 'Six Weeks One']);
+    expect((await p.odsGet(`/data/v3/ed-fi/gradingPeriods?schoolId=${p.hs}`)).map((g: any) => g.gradingPeriodName).sort()).toEqual(['Second Six Weeks', 'Six Weeks One']);
+  });
+
+  it('a deleted term deletes its session; an excluded calendar deletes nothing until a resync', async () => {
+    const p = await synced();
+    expect((await sis(p, 'DELETE', '/sis/v1/terms/hs-s2')).statusCode).toBe(204);
+    expect(await sync(p)).toMatchObject({ planned: 1, sent: 1 });
+    expect((await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}`)).map((s: any) => s.sessionName)).toEqual(['2026 First Semester']);
+    await sis(p, 'PUT', '/sis/v1/calendars/el', { schoolId: p.el, schoolYear: 2026, name: 'EL', exclude: true });
+    expect(await sync(p)).toMatchObject({ planned: 0, sent: 0 });
+    expect(await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.el}`)).toHaveLength(1);
+    const report = await resync(db(), p.district.tenantId, p.client, { schools: [p.el] });
+    expect(report.enqueued.ops).toBe(1);
+    expect(await drainOutbox(db(), p.district.tenantId, p.client, FAST)).toMatchObject({ sent: 1, failed: 0 });
+    expect(await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.el}`)).toEqual([]);
+  });
+
+  it('resync after hand edits in the ODS: a session deleted by hand comes back, one added by hand goes', async () => {
+    const p = await synced();
+    const writer = await p.ods.auth(['edfi:read', 'edfi:write']);
+    const fall = (await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}&sessionName=2026 First Semester`))[0];
+    expect((await rig.target.app.inject({ method: 'DELETE', url: `/data/v3/ed-fi/sessions/${fall.id}`, headers: writer })).statusCode).toBe(204);
+    const extra = await rig.target.app.inject({
+      method: 'POST',
+      url: '/data/v3/ed-fi/sessions',
+      headers: writer,
+      payload: { sessionName: 'Hand made', schoolReference: { schoolId: p.hs }, schoolYearTypeReference: { schoolYear: 2026 }, beginDate: '2025-09-01', endDate: '2025-09-30', termDescriptor: 'uri://ed-fi.org/TermDescriptor#Other', totalInstructionalDays: 20 },
+    });
+    expect(extra.statusCode).toBe(201);
+    const report = await resync(db(), p.district.tenantId, p.client, {});
+    expect(report).toMatchObject({ forgotten: 1, orphans: 1 });
+    expect(await drainOutbox(db(), p.district.tenantId, p.client, FAST)).toMatchObject({ sent: 2, failed: 0 });
+    expect((await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}`)).map((s: any) => s.sessionName).sort()).toEqual(['2026 First Semester', '2026 Second Semester']);
+    expect((await enqueuePlan(db(), p.district.tenantId, { mode: 'incremental', schools: null })).ops).toBe(0);
+  });
+
+  it('the target failing with 500s, 429s, hangs and lost answers mid-run: everything arrives once it recovers, nothing duplicated', async () => {
+    const p = await loaded();
+    const client = p.newClient({ timeoutMs: 300 });
+    rig.proxy.faults = ['500', 'hang', '503', 'lose-answer', '429', '500', 'lose-answer', 'hang', '500'];
+    await enqueueDirty(db(), p.district.tenantId);
+    const stats = await drainOutbox(db(), p.district.tenantId, client, FAST);
+    rig.proxy.faults = [];
+    expect(stats).toMatchObject({ sent: 6, failed: 0, blocked: 0 });
+    expect(stats.retried).toBeGreaterThanOrEqual(7);
+    const hs = await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}`);
+    expect(hs.map((s: any) => s.sessionName).sort()).toEqual(['2026 First Semester', '2026 Second Semester']);
+    expect((await p.odsGet(`/data/v3/ed-fi/gradingPeriods?schoolId=${p.hs}`)).length).toBe(2);
+    expect(await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.el}`)).toHaveLength(1);
+    expect((await enqueuePlan(db(), p.district.tenantId, { mode: 'incremental', schools: null })).ops).toBe(0);
+  });
+
+  it('two workers at once: every operation is sent exactly once', async () => {
+    const p = await newPair(rig, 6);
+    const ids = p.ods.schools.map((s) => s.schoolId!);
+    const upload = districtUpload(ids.slice(0, 2));
+    // Four more high schools with the same calendar shape.
+    for (const id of ids.slice(2)) {
+      upload.schools.push({ schoolId: id, name: `HS ${id}` });
+      upload.calendars.push({ calendarId: `c${id}`, schoolId: id, schoolYear: 2026, name: 'C' });
+      upload.terms.push(
+        { termId: `${id}-s1`, calendarId: `c${id}`, name: 'S1', termTypeCode: 'S1', startDate: '2025-08-20', endDate: '2025-12-19' },
+        { termId: `${id}-s2`, calendarId: `c${id}`, name: 'S2', termTypeCode: 'S2', startDate: '2026-01-05', endDate: '2026-05-22' },
+        { termId: `${id}-q1`, calendarId: `c${id}`, name: 'Q1', termTypeCode: 'Q1', startDate: '2025-08-20', endDate: '2025-10-17' },
+      );
+    }
+    expect((await rig.source.app.inject({ method: 'POST', url: '/sis/v1/uploads', headers: p.sisHeaders, payload: upload })).statusCode).toBe(200);
+    const planned = await enqueueDirty(db(), p.district.tenantId);
+    expect(planned.ops).toBe(1 + 2 + 3 + 4 * 3);
+    const mark = rig.proxy.log.length;
+    const [a, b] = await Promise.all([
+      drainOutbox(db(), p.district.tenantId, p.newClient(), { ...FAST, workerId: 'w1', concurrency: 3 }),
+      drainOutbox(db(), p.district.tenantId, p.newClient(), { ...FAST, workerId: 'w2', concurrency: 3 }),
+    ]);
+    expect(a.sent + b.sent).toBe(planned.ops);
+    expect(a.sent).toBeGreaterThan(0);
+    expect(b.sent).toBeGreaterThan(0);
+    const posts = rig.proxy.log.slice(mark).filter((w) => w.method === 'POST').map((w) => JSON.stringify(w.body));
+    expect(new Set(posts).size).toBe(posts.length);
+    expect(posts.length).toBe(planned.ops - 1); // the school year already exists in the ODS: found, not posted
+  });
+
+  it('an expired token is refreshed once on 401 and the call repeated', async () => {
+    const p = await loaded();
+    const client = p.newClient();
+    rig.proxy.faults = ['401'];
+    await enqueueDirty(db(), p.district.tenantId);
+    expect(await drainOutbox(db(), p.district.tenantId, client, FAST)).toMatchObject({ sent: 6, failed: 0 });
+    expect(client.tokenRequests).toBe(2);
+  });
+
+  it('a payload the target refuses goes to the error log with request and response, is not re-sent unchanged, and its children are held', async () => {
+    const p = await loaded();
+    await sis(p, 'PUT', '/sis/v1/gradingPeriods/gp2', { schoolId: p.hs, schoolYear: 2026, name: 'Second Six Weeks', descriptor: 'uri://ed-fi.org/GradingPeriodDescriptor#No Such Period', periodSequence: 2, beginDate: '2025-10-06', endDate: '2025-11-14' });
+    await enqueueDirty(db(), p.district.tenantId);
+    const stats = await drainOutbox(db(), p.district.tenantId, p.newClient(), FAST);
+    expect(stats).toMatchObject({ sent: 4, failed: 1, blocked: 1 }); // First Semester references the refused period
+    const errors = (await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors', headers: p.sisHeaders })).json().errors;
+    expect(errors.map((e: any) => `${e.kind} ${e.action} ${e.resource}`).sort()).toEqual(['blocked post sessions', 'send post gradingPeriods']);
+    const refused = errors.find((e: any) => e.kind === 'send');
+    expect(refused.responseStatus).toBe(400);
+    expect(refused.requestBody).toMatchObject({ gradingPeriodName: 'Second Six Weeks' });
+    expect(JSON.stringify(refused.responseBody)).toContain('No Such Period');
+    expect(await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}&sessionName=2026 First Semester`)).toEqual([]);
+    // Unchanged: not re-sent on the next run (only the held session is re-planned, and held again).
+    expect((await enqueuePlan(db(), p.district.tenantId, { mode: 'incremental', schools: null })).ops).toBe(1);
+    await drainOutbox(db(), p.district.tenantId, p.newClient(), FAST);
+    // Fixed in the SIS: both go, and the log entries close.
+    await sis(p, 'PUT', '/sis/v1/gradingPeriods/gp2', { schoolId: p.hs, schoolYear: 2026, name: 'Second Six Weeks', descriptor: 'uri://ed-fi.org/GradingPeriodDescriptor#Second Six Weeks', periodSequence: 2, beginDate: '2025-10-06', endDate: '2025-11-14' });
+    await enqueueDirty(db(), p.district.tenantId);
+    expect(await drainOutbox(db(), p.district.tenantId, p.newClient(), FAST)).toMatchObject({ sent: 2, failed: 0, blocked: 0 });
+    expect((await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors', headers: p.sisHeaders })).json().errors).toEqual([]);
+  });
+
+  it('retry from the error log re-plans the item; archive hides it', async () => {
+    const p = await loaded();
+    await sis(p, 'PUT', '/sis/v1/termTypeMappings/2026/YR', { termDescriptor: 'uri://ed-fi.org/TermDescriptor#Bogus' });
+    await enqueueDirty(db(), p.district.tenantId);
+    expect(await drainOutbox(db(), p.district.tenantId, p.newClient(), FAST)).toMatchObject({ failed: 1 });
+    const [e] = (await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors', headers: p.sisHeaders })).json().errors;
+    const retried = await rig.source.app.inject({ method: 'POST', url: `/sis/v1/sync/errors/${e.errorId}/retry`, headers: p.sisHeaders });
+    expect(retried.json()).toEqual({ retried: 1 });
+    expect((await enqueueDirty(db(), p.district.tenantId)).ops).toBe(1);
+    expect(await drainOutbox(db(), p.district.tenantId, p.newClient(), FAST)).toMatchObject({ failed: 1 });
+    const [again] = (await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors', headers: p.sisHeaders })).json().errors;
+    expect((await rig.source.app.inject({ method: 'POST', url: `/sis/v1/sync/errors/${again.errorId}/archive`, headers: p.sisHeaders })).statusCode).toBe(200);
+    expect((await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors', headers: p.sisHeaders })).json().errors).toEqual([]);
+    expect((await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors?state=archived', headers: p.sisHeaders })).json().errors).toHaveLength(1);
+    expect((await rig.source.app.inject({ method: 'POST', url: '/sis/v1/sync/errors/999999/retry', headers: p.sisHeaders })).statusCode).toBe(404);
+  });
+
+  it('missing term dates: the seed error is logged, nothing is sent, and what was sent stays', async () => {
+    const p = await synced();
+    await sis(p, 'PUT', '/sis/v1/terms/hs-s2', { calendarId: 'hs', name: 'Semester 2', termTypeCode: 'S2', startDate: '2026-01-05' });
+    expect(await sync(p)).toMatchObject({ planned: 0, sent: 0 });
+    const errors = (await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors', headers: p.sisHeaders })).json().errors;
+    expect(errors).toEqual([expect.objectContaining({ kind: 'derive', schoolId: p.hs, message: expect.stringContaining("Validation of 'Session' failed. EndDate is required.") })]);
+    expect(await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}`)).toHaveLength(2);
+    await sis(p, 'PUT', '/sis/v1/terms/hs-s2', { calendarId: 'hs', name: 'Semester 2', termTypeCode: 'S2', startDate: '2026-01-05', endDate: '2026-05-22' });
+    expect(await sync(p)).toMatchObject({ planned: 0 });
+    expect((await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors', headers: p.sisHeaders })).json().errors).toEqual([]);
   });
 });
