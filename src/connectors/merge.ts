@@ -1,0 +1,192 @@
+// Merges pulled records into the store, inside the caller's transaction. A record is matched by
+// the source's identifier first, then by natural key (school, school year, name); it is written
+// only when something differs, so a pull with no changes at the source writes nothing. A bad
+// record is counted as failed and skipped; it never aborts the others (every conflict the
+// database would refuse is checked before writing, so no statement fails mid-transaction).
+import { isDeepStrictEqual } from 'node:util';
+import { and, type Condition } from '../query/ast.ts';
+import type { SessionInput, SessionType } from '../domain/session.ts';
+import { validateSession } from '../domain/validation.ts';
+import { SessionRepository, type SessionWithSeq } from '../store/session-repository.ts';
+import { TenantRepository, type Org } from '../store/tenant-repository.ts';
+import type { ConnectorRecord, PulledSession, SchoolRef } from './connector.ts';
+import type { Db } from '../store/database.ts';
+import type { Transaction } from 'kysely';
+import type { Tables } from '../store/schema.ts';
+
+export interface PullSummary {
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  failed: number;
+  schoolsCreated: number;
+  failures: { sourceId: string; message: string }[];
+}
+
+export const emptySummary = (): PullSummary => ({ created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0, schoolsCreated: 0, failures: [] });
+
+const RANK: Record<SessionType, number> = { schoolYear: 0, semester: 1, trimester: 1, term: 1, summer: 1, other: 1, quarter: 2, gradingPeriod: 3 };
+
+/** Schools, then key changes, then sessions parents-first, then deletes (Ed-Fi's sync order). */
+export function mergeOrder(records: ConnectorRecord[]): ConnectorRecord[] {
+  const of = (k: ConnectorRecord['kind']) => records.filter((r) => r.kind === k);
+  const sessions = of('session').map((r, i) => ({ r, i }));
+  sessions.sort((a, b) => RANK[(a.r as { session: PulledSession }).session.type] - RANK[(b.r as { session: PulledSession }).session.type] || a.i - b.i);
+  return [...of('school'), ...of('keyChange'), ...sessions.map((x) => x.r), ...of('delete')];
+}
+
+class RecordFailure extends Error {}
+
+export async function mergeRecords(db: Db | Transaction<Tables>, tenantId: string, system: string, records: ConnectorRecord[]): Promise<PullSummary> {
+  const sessions = new SessionRepository(db);
+  const tenants = new TenantRepository(db);
+  const summary = emptySummary();
+  let schools: Org[] = await tenants.orgs(tenantId, 'school');
+
+  const schoolOf = (ref: SchoolRef | null): string | null => {
+    if (ref === null) return null;
+    const live = schools.filter((s) => s.status === 'active');
+    const hit =
+      (ref.schoolId != null ? live.find((s) => s.schoolId === ref.schoolId) : undefined) ??
+      (ref.name ? live.find((s) => s.name === ref.name) : undefined);
+    if (!hit) throw new RecordFailure(`no school in this district matches ${ref.schoolId != null ? `schoolId ${ref.schoolId}` : `'${ref.name}'`}; add the school first`);
+    return hit.id;
+  };
+
+  /** The live session holding this natural key (the store's unique indexes), other than `selfId`. */
+  const holderOfKey = async (input: SessionInput, selfId: string | null): Promise<SessionWithSeq | null> => {
+    const where = and(
+      { field: 'status', op: 'eq', value: 'active' },
+      { field: 'isDefaultTerm', op: 'eq', value: false },
+      { field: 'name', op: 'eq', value: input.name },
+      input.schoolOrgId === null ? { field: 'schoolOrgId', op: 'isNull' } : { field: 'schoolOrgId', op: 'eq', value: input.schoolOrgId, caseInsensitive: true },
+      input.schoolYear === null ? { field: 'schoolYear', op: 'isNull' } : { field: 'schoolYear', op: 'eq', value: input.schoolYear },
+      input.type === 'gradingPeriod'
+        ? and(
+            { field: 'type', op: 'eq', value: 'gradingPeriod' },
+            input.gradingPeriodDescriptor === null ? { field: 'gradingPeriodDescriptor', op: 'isNull' } : { field: 'gradingPeriodDescriptor', op: 'eq', value: input.gradingPeriodDescriptor },
+          )
+        : { field: 'type', op: 'ne', value: 'gradingPeriod' },
+    ) as Condition;
+    const found = await sessions.find(tenantId, { where, sort: [], page: { kind: 'offset', offset: 0, limit: 2 } });
+    return found.rows.find((s) => s.id !== selfId) ?? null;
+  };
+
+  const fail = (sourceId: string, message: string) => {
+    summary.failed++;
+    summary.failures.push({ sourceId, message });
+  };
+
+  for (const record of mergeOrder(records)) {
+    try {
+      switch (record.kind) {
+        case 'school': {
+          if (schools.some((s) => s.schoolId === record.schoolId)) break;
+          await tenants.addSchool(tenantId, { name: record.name, schoolId: record.schoolId });
+          summary.schoolsCreated++;
+          schools = await tenants.orgs(tenantId, 'school');
+          break;
+        }
+        case 'delete': {
+          const existing = await sessions.getByIdentifier(tenantId, system, record.sourceId);
+          if (existing && existing.status === 'active') {
+            await sessions.markDeleted(tenantId, existing.id);
+            summary.deleted++;
+          } else summary.unchanged++;
+          break;
+        }
+        case 'keyChange': {
+          const existing = await sessions.getByIdentifier(tenantId, system, record.sourceId);
+          if (!existing) {
+            summary.unchanged++;
+            break;
+          }
+          const input: SessionInput = { ...inputOf(existing), name: record.name, schoolYear: record.schoolYear, schoolOrgId: schoolOf(record.school) };
+          if (input.name === existing.name && input.schoolYear === existing.schoolYear && input.schoolOrgId === existing.schoolOrgId) {
+            summary.unchanged++;
+            break;
+          }
+          await checkedUpdate(existing, input, record.sourceId);
+          break;
+        }
+        case 'session': {
+          const pulled = record.session;
+          const parent = pulled.parentSourceId ? await sessions.getByIdentifier(tenantId, system, pulled.parentSourceId) : null;
+          const desired: SessionInput = {
+            schoolOrgId: schoolOf(pulled.school),
+            schoolYear: pulled.schoolYear,
+            name: pulled.name,
+            type: pulled.type,
+            beginDate: pulled.beginDate,
+            endDate: pulled.endDate,
+            parentId: parent?.id ?? null,
+            status: 'active',
+            termDescriptor: pulled.termDescriptor,
+            gradingPeriodDescriptor: pulled.gradingPeriodDescriptor,
+            periodSequence: pulled.periodSequence,
+            totalInstructionalDays: pulled.totalInstructionalDays,
+            properties: pulled.properties,
+          };
+          const violations = validateSession(desired);
+          if (violations.length > 0) throw new RecordFailure(violations.map((v) => v.message).join(' '));
+          let existing = await sessions.getByIdentifier(tenantId, system, record.sourceId);
+          if (!existing) {
+            existing = await holderOfKey(desired, null);
+            const theirs = existing?.identifiers[system];
+            if (theirs !== undefined && theirs !== record.sourceId)
+              throw new RecordFailure(`another record of this source (${theirs}) already holds ${desired.name} for this school and year`);
+          }
+          if (!existing) {
+            await sessions.insert(tenantId, { ...desired, identifiers: { [system]: record.sourceId } });
+            summary.created++;
+            break;
+          }
+          const merged: SessionInput = { ...desired, properties: { ...existing.properties, ...pulled.properties } };
+          if (sameSession(existing, merged) && existing.identifiers[system] === record.sourceId) {
+            summary.unchanged++;
+            break;
+          }
+          await checkedUpdate(existing, merged, record.sourceId);
+          break;
+        }
+      }
+    } catch (err) {
+      if (err instanceof RecordFailure) fail('sourceId' in record ? record.sourceId : `school ${record.schoolId}`, err.message);
+      else throw err;
+    }
+  }
+  return summary;
+
+  async function checkedUpdate(existing: SessionWithSeq, input: SessionInput, sourceId: string): Promise<void> {
+    const holder = await holderOfKey(input, existing.id);
+    if (holder && (input.status ?? existing.status) === 'active' && input.schoolOrgId !== null && input.schoolYear !== null)
+      throw new RecordFailure(`${input.name} is already used by session ${holder.id} for this school and year`);
+    await sessions.update(tenantId, existing.id, { ...input, identifiers: { [system]: sourceId } });
+    summary.updated++;
+  }
+}
+
+function inputOf(s: SessionWithSeq): SessionInput {
+  return {
+    schoolOrgId: s.schoolOrgId,
+    schoolYear: s.schoolYear,
+    name: s.name,
+    type: s.type,
+    beginDate: s.beginDate,
+    endDate: s.endDate,
+    parentId: s.parentId,
+    status: s.status,
+    termDescriptor: s.termDescriptor,
+    gradingPeriodDescriptor: s.gradingPeriodDescriptor,
+    periodSequence: s.periodSequence,
+    totalInstructionalDays: s.totalInstructionalDays,
+    properties: s.properties,
+  };
+}
+
+/** True when writing `input` would change nothing stored. */
+export function sameSession(s: SessionWithSeq, input: SessionInput): boolean {
+  const current = inputOf(s);
+  return (Object.keys(current) as (keyof SessionInput)[]).every((k) => isDeepStrictEqual(current[k], input[k] ?? current[k]));
+}

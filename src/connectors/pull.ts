@@ -1,0 +1,61 @@
+// Runs one connection's pull: read the source page by page, staging each page with its
+// checkpoint in one transaction; then merge everything staged into the sessions in one
+// transaction together with the connection's new state. A pull that fails while reading leaves
+// every session as it was; the next pull resumes after the last staged page.
+import type { Store } from '../store/database.ts';
+import type { Connection } from './connection-repository.ts';
+import { ConnectionRepository } from './connection-repository.ts';
+import type { Connector, ConnectorRecord } from './connector.ts';
+import { mergeRecords, type PullSummary } from './merge.ts';
+
+export interface PullProgress {
+  pages: number;
+  records: number;
+  done?: number | undefined;
+  total?: number | undefined;
+}
+
+export interface PullResult {
+  summary: PullSummary;
+  pages: number;
+  records: number;
+  resumed: boolean;
+}
+
+export async function runPull(
+  store: Store,
+  connection: Connection,
+  connector: Connector,
+  onProgress: (p: PullProgress) => void = () => {},
+): Promise<PullResult> {
+  const { tenantId, id } = connection;
+  const repo = new ConnectionRepository(store.db);
+  const checkpoint = await repo.checkpoint(tenantId, id);
+  let pages = checkpoint?.pages ?? 0;
+  let records = 0;
+  const pager = connector.pages(connection.state ?? null, checkpoint?.resume ?? null);
+  let step = await pager.next();
+  while (!step.done) {
+    const page = step.value;
+    await store.db.transaction().execute(async (tx) => new ConnectionRepository(tx).stagePage(tenantId, id, page.records, page.resume));
+    pages++;
+    records += page.records.length;
+    onProgress({ pages, records, done: page.progress?.done, total: page.progress?.total });
+    step = await pager.next();
+  }
+  const newState = step.value;
+  const summary = await store.db.transaction().execute(async (tx) => {
+    const staged = (await new ConnectionRepository(tx).stagedRecords(tenantId, id)) as ConnectorRecord[];
+    const result = await mergeRecords(tx, tenantId, connection.identifierSystem, staged);
+    await new ConnectionRepository(tx).completePull(tenantId, id, newState, {
+      created: result.created,
+      updated: result.updated,
+      deleted: result.deleted,
+      unchanged: result.unchanged,
+      failed: result.failed,
+      schoolsCreated: result.schoolsCreated,
+    });
+    return result;
+  });
+  return { summary, pages, records, resumed: checkpoint !== null };
+}
