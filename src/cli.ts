@@ -1,7 +1,9 @@
 // termbridge <command> … — one entry per command; each lives in src/cli/<command>.ts.
 import { UsageError } from './cli/args.ts';
 import { CLIENTS_USAGE, clientsCommand } from './cli/clients.ts';
+import { CONNECT_USAGE, connectCommand } from './cli/connect.ts';
 import { migrateCommand } from './cli/migrate.ts';
+import { PULL_USAGE, pullCommand } from './cli/pull.ts';
 import { serveCommand } from './cli/serve.ts';
 import { TENANTS_USAGE, tenantsCommand } from './cli/tenants.ts';
 import { SIS_USAGE, sisCommand } from './cli/sis.ts';
@@ -16,6 +18,8 @@ const COMMANDS: Record<string, Command> = {
   tenants: { run: tenantsCommand, usage: TENANTS_USAGE },
   sis: { run: sisCommand, usage: SIS_USAGE },
   sync: { run: syncCommand, usage: SYNC_USAGE },
+  connect: { run: connectCommand, usage: CONNECT_USAGE },
+  pull: { run: pullCommand, usage: PULL_USAGE },
 };
 
 function usage(): string {
