@@ -180,12 +180,14 @@ export function validateSisDataset(input: unknown, rules: StateRuleBook): { data
       const path = `$.${table}[${i}]`;
       const r = validateSisRow(table, raw, path, rules);
       problems.push(...r.problems);
-      if (!r.row) return;
-      const key = rowKey(table, r.row);
-      const first = seen.get(key);
-      if (first !== undefined) problems.push({ path, message: `duplicates ${table}[${first}] (${SIS_KEYS[table].join(', ')} = ${key})` });
-      else seen.set(key, i);
-      (dataset[table] as unknown[]).push(r.row);
+      // Duplicates are found on the raw key, so a row that is also invalid is still reported.
+      if (raw !== null && typeof raw === 'object') {
+        const key = rowKey(table, r.row ?? (raw as Record<string, unknown>));
+        const first = seen.get(key);
+        if (first !== undefined) problems.push({ path, message: `duplicates ${table}[${first}] (${SIS_KEYS[table].join(', ')} = ${key})` });
+        else seen.set(key, i);
+      }
+      if (r.row) (dataset[table] as unknown[]).push(r.row);
     });
   }
   const gpKeys = new Map<string, number>();

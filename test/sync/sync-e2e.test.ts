@@ -2,6 +2,7 @@
 // as the state's Ed-Fi ODS on a real loopback port (OAuth2 client credentials).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueDirty, enqueuePlan } from '../../src/sync/sync-planning.ts';
+import { claimOps } from '../../src/sync/outbox.ts';
 import { drainOutbox } from '../../src/sync/worker.ts';
 import { resync } from '../../src/sync/resync.ts';
 import { drivers } from '../harness.ts';
@@ -93,6 +94,28 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
     expect(await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}&sessionName=2026 First Semester`)).toEqual([]);
     const keyChanges = await p.odsGet('/data/v3/ed-fi/sessions/keyChanges');
     expect(keyChanges).toEqual([expect.objectContaining({ id: before.id, oldKeyValues: expect.objectContaining({ sessionName: '2026 First Semester' }), newKeyValues: expect.objectContaining({ sessionName: '2026 Quarter 1' }) })]);
+  });
+
+  it('a target that refuses key changes gets delete + post of the renamed session instead', async () => {
+    const p = await synced();
+    const before = (await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.el}`))[0];
+    rig.proxy.faults = ['key-change-not-supported'];
+    const mark = rig.proxy.log.length;
+    await sis(p, 'PUT', '/sis/v1/terms/el-yr', { calendarId: 'el', name: 'Year', termTypeCode: 'S1', startDate: '2025-08-20', endDate: '2026-05-22' });
+    expect(await sync(p)).toMatchObject({ planned: 1, sent: 1, failed: 0 });
+    expect(rig.proxy.log.slice(mark).map((w) => w.method)).toEqual(['DELETE', 'POST']);
+    const after = await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.el}`);
+    expect(after.map((s: any) => s.sessionName)).toEqual(['2026 First Semester']);
+    expect(after[0].id).not.toBe(before.id);
+    expect((await enqueuePlan(db(), p.district.tenantId, { mode: 'incremental', schools: null })).ops).toBe(0);
+  });
+
+  it('operations claimed by a worker that died are taken over once its claim expires', async () => {
+    const p = await loaded();
+    await enqueueDirty(db(), p.district.tenantId);
+    const dead = await claimOps(db(), p.district.tenantId, 'dead-worker', 10, 0.2);
+    expect(dead.map((o) => o.resource)).toEqual(['schoolYearTypes']); // only rank 0 is ready
+    expect(await drainOutbox(db(), p.district.tenantId, p.newClient(), FAST)).toMatchObject({ sent: 6, failed: 0 });
   });
 
   it('a grading period rename: new period posted, the session reference follows, the old period deleted after', async () => {

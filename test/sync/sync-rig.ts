@@ -7,7 +7,7 @@ import { ClientRepository } from '../../src/auth/client-repository.ts';
 import { EdfiClient } from '../../src/sync/edfi-client.ts';
 import { createTenant, startApp, type Driver, type TestApp, type TestTenant } from '../harness.ts';
 
-export type Fault = '500' | '503' | '429' | 'hang' | 'lose-answer' | '401';
+export type Fault = '500' | '503' | '429' | 'hang' | 'lose-answer' | '401' | 'key-change-not-supported';
 
 export interface SentRequest {
   method: string;
@@ -40,6 +40,13 @@ export class FaultProxy {
     const fault = writes ? this.faults.shift() : undefined;
     if (fault === '500' || fault === '503' || fault === '429' || fault === '401') {
       res.writeHead(Number(fault), { 'content-type': 'application/json' }).end(JSON.stringify({ status: Number(fault), detail: 'injected' }));
+      return;
+    }
+    if (fault === 'key-change-not-supported') {
+      // What an ODS answers when its Data Standard has no cascading key update for the resource.
+      res.writeHead(400, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ type: 'urn:ed-fi:api:bad-request:data-validation-failed:key-change-not-supported', title: 'Key Change Not Supported', status: 400 }),
+      );
       return;
     }
     if (fault === 'hang') {
