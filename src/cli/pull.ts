@@ -4,6 +4,7 @@ import { ConnectionRepository, type Connection } from '../connectors/connection-
 import { connectorFor } from '../connectors/connector-for.ts';
 import { runPull, type PullProgress } from '../connectors/pull.ts';
 import { secretKey } from '../connectors/secret-box.ts';
+import { TenantRepository } from '../store/tenant-repository.ts';
 import { parse, UsageError } from './args.ts';
 import { openExclusiveStore } from './exclusive-store.ts';
 
@@ -35,7 +36,8 @@ export async function pullCommand(argv: string[]): Promise<void> {
       const started = Date.now();
       try {
         const key = connection.sealedSecret ? secretKey() : null;
-        const { connector } = connectorFor(connection, repo.secretOf(connection, key), { pageSize });
+        const tenant = await new TenantRepository(store.db).get(connection.tenantId);
+        const { connector } = connectorFor(connection, repo.secretOf(connection, key), { pageSize, timeZone: tenant?.timeZone });
         const result = await runPull(store, connection, connector, progressLine(connection.id));
         clearLine();
         const s = result.summary;

@@ -1,7 +1,9 @@
 // The connector a stored connection's kind calls for, wired to its credentials.
 import type { Connection } from './connection-repository.ts';
 import type { Connector } from './connector.ts';
+import { CanvasConnector } from './canvas.ts';
 import { EdfiConnector, edfiRoot } from './edfi.ts';
+import { OneRosterRestConnector } from './oneroster-rest.ts';
 import { SourceClient, type SourceClientOptions } from './source-client.ts';
 
 export interface ConnectorOptions {
@@ -10,13 +12,28 @@ export interface ConnectorOptions {
   client?: Partial<Omit<SourceClientOptions, 'connectionId' | 'auth'>> | undefined;
 }
 
-export function connectorFor(connection: Connection, secret: string | null, options: ConnectorOptions = {}): { connector: Connector; client: SourceClient | null } {
+export const ONEROSTER_READ_SCOPE = 'https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly';
+
+export function connectorFor(
+  connection: Connection,
+  secret: string | null,
+  options: ConnectorOptions & { timeZone?: string | undefined } = {},
+): { connector: Connector; client: SourceClient | null } {
   const clientCredentials = (defaultTokenUrl: string, scope?: string) =>
     connection.clientId && secret ? { tokenUrl: connection.tokenUrl ?? defaultTokenUrl, clientId: connection.clientId, clientSecret: secret, scope } : undefined;
   switch (connection.kind) {
     case 'edfi': {
       const client = new SourceClient({ connectionId: connection.id, auth: { clientCredentials: clientCredentials(`${edfiRoot(connection.url)}/oauth/token`) }, ...options.client });
       return { connector: new EdfiConnector(client, connection.url, options.pageSize), client };
+    }
+    case 'oneroster-rest': {
+      const origin = new URL(connection.url).origin;
+      const client = new SourceClient({ connectionId: connection.id, auth: { clientCredentials: clientCredentials(`${origin}/oauth/token`, ONEROSTER_READ_SCOPE) }, ...options.client });
+      return { connector: new OneRosterRestConnector(client, connection.url, options.pageSize), client };
+    }
+    case 'canvas': {
+      const client = new SourceClient({ connectionId: connection.id, auth: { bearer: secret ?? undefined }, ...options.client });
+      return { connector: new CanvasConnector(client, connection.url, options.timeZone ?? 'UTC', options.pageSize), client };
     }
     default:
       throw new Error(`connection ${connection.id}: the ${connection.kind} connector is not available in this build`);

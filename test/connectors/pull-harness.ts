@@ -5,6 +5,7 @@ import { ConnectionRepository, type NewConnection } from '../../src/connectors/c
 import { connectorFor, type ConnectorOptions } from '../../src/connectors/connector-for.ts';
 import { runPull } from '../../src/connectors/pull.ts';
 import { secretKey } from '../../src/connectors/secret-box.ts';
+import { TenantRepository } from '../../src/store/tenant-repository.ts';
 import type { TestApp } from '../harness.ts';
 
 process.env.TERMBRIDGE_SECRET_KEY ??= randomBytes(32).toString('hex');
@@ -16,8 +17,10 @@ export async function addConnection(target: TestApp, input: NewConnection) {
 export async function pull(target: TestApp, tenantId: string, id: string, options: ConnectorOptions = {}) {
   const repo = new ConnectionRepository(target.store.db);
   const connection = (await repo.get(tenantId, id))!;
+  const tenant = await new TenantRepository(target.store.db).get(tenantId);
   const { connector, client } = connectorFor(connection, repo.secretOf(connection, secretKey()), {
     ...options,
+    timeZone: tenant!.timeZone,
     client: { baseDelayMs: 1, maxDelayMs: 20, attempts: 3, ...options.client },
   });
   const result = await runPull(target.store, connection, connector);
