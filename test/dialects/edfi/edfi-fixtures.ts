@@ -1,5 +1,5 @@
 // Shared by the Ed-Fi HTTP tests: session bodies and a small client over app.inject.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { TestTenant } from '../../harness.ts';
 
 export const DATA = '/data/v3/ed-fi';
@@ -34,10 +34,10 @@ export function gradingPeriodBody(schoolId: number, overrides: Record<string, un
 
 export interface EdfiClient {
   headers: Record<string, string>;
-  get(url: string, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
-  post(url: string, body: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
-  put(url: string, body: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
-  del(url: string, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+  get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  post(url: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  put(url: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  del(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** POSTs a session and returns its 32-hex id and ETag. */
   create(url: string, body: unknown): Promise<{ id: string; etag: string }>;
 }

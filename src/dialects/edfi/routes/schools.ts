@@ -2,6 +2,8 @@
 // schoolId cannot change; a school still holding sessions cannot be deleted.
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Transaction } from 'kysely';
+import type { Tables } from '../../../store/schema.ts';
 import { ReferenceDataRepository } from '../../../store/reference-data-repository.ts';
 import { TenantRepository, type Org } from '../../../store/tenant-repository.ts';
 import { pagingHeaders } from '../collection-query.ts';
@@ -51,9 +53,9 @@ export function registerSchools(r: EdfiRoutes): void {
     const orgs = await new TenantRepository(db).orgs(tenantId);
     return { schools: orgs.filter((o) => o.kind === 'school' && o.status === 'active' && o.schoolId !== null), district: orgs.find((o) => o.kind === 'district') };
   };
-  const visible = async (tenantId: string, id: string | null) => {
+  const visible = async (tenantId: string, id: string | null, executor: typeof db | Transaction<Tables> = db) => {
     if (id === null) return null;
-    const o = await new TenantRepository(db).org(tenantId, id);
+    const o = await new TenantRepository(executor).org(tenantId, id);
     return o && o.kind === 'school' && o.status === 'active' && o.schoolId !== null ? o : null;
   };
 
@@ -138,7 +140,7 @@ export function registerSchools(r: EdfiRoutes): void {
       const w = parseSchool(request, false);
       const expected = ifMatch(request);
       const org = await db.transaction().execute(async (tx) => {
-        const existing = await visible(tenantId, id);
+        const existing = await visible(tenantId, id, tx);
         if (!existing) throw notFound('Resource to update was not found.');
         checkIfMatch(expected, existing.changeVersion);
         if (existing.schoolId !== w.schoolId) throw keyChangeNotSupported('School');
@@ -165,7 +167,7 @@ export function registerSchools(r: EdfiRoutes): void {
       const id = fromEdfiId((request.params as { id: string }).id);
       const expected = deleteIfMatch(request);
       await db.transaction().execute(async (tx) => {
-        const existing = await visible(tenantId, id);
+        const existing = await visible(tenantId, id, tx);
         if (!existing) throw notFound('Resource to delete was not found.');
         checkIfMatch(expected, existing.changeVersion);
         const data = new ReferenceDataRepository(tx);
