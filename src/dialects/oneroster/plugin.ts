@@ -2,6 +2,7 @@
 // plus the CSV binding's upload under /ims/oneroster/v1p2/csv.
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
+import { registerCsvRoute } from './csv-route.ts';
 import { registerReadRoutes } from './read-routes.ts';
 import { ONEROSTER_SCOPES } from './scopes.ts';
 import { formatOneRosterError } from './status-info.ts';
@@ -16,4 +17,5 @@ export const oneRosterPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) 
   });
   registerReadRoutes(app, ctx);
   registerWriteRoutes(app, ctx);
+  registerCsvRoute(app, ctx);
 };

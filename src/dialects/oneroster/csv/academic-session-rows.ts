@@ -1,0 +1,194 @@
+// academicSessions.csv, streamed row by row into canonical records. The binding's nine columns
+// come first, in order; termbridge's own columns follow as `metadata.*` extensions (the binding
+// allows metadata columns at the right), so an export carries everything OneRoster shows.
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { isIsoDate } from '../../../domain/calendar-date.ts';
+import type { SessionStatus, SessionType } from '../../../domain/session.ts';
+import { validateSession } from '../../../domain/validation.ts';
+import { GUID } from '../academic-session-input.ts';
+import { canonicalEndDate, canonicalStatus, canonicalType, WIRE_TYPES } from '../wire-values.ts';
+import type { CsvProblem } from './csv-problem.ts';
+import type { FileMode } from './manifest.ts';
+
+export const SESSION_COLUMNS = ['sourcedId', 'status', 'dateLastModified', 'title', 'type', 'startDate', 'endDate', 'parentSourcedId', 'schoolYear'] as const;
+/** termbridge's extension columns, in this order when exported. */
+export const SESSION_EXTENSIONS = [
+  'metadata.orgSourcedId',
+  'metadata.termDescriptor',
+  'metadata.gradingPeriodDescriptor',
+  'metadata.periodSequence',
+  'metadata.totalInstructionalDays',
+  'metadata.extra',
+] as const;
+
+export interface SessionRecord {
+  line: number;
+  sourcedId: string;
+  /** Delta rows only; bulk rows are active. */
+  status: SessionStatus;
+  dateLastModified: string | null;
+  name: string;
+  type: SessionType;
+  beginDate: string;
+  /** Canonical: the last day. */
+  endDate: string;
+  parentSourcedId: string | null;
+  schoolYear: number;
+  /** undefined: the file has no such column (keep what is stored). null: district-wide. */
+  orgSourcedId: string | null | undefined;
+  termDescriptor: string | null | undefined;
+  gradingPeriodDescriptor: string | null | undefined;
+  periodSequence: number | null | undefined;
+  totalInstructionalDays: number | null | undefined;
+  /** Other metadata.* columns (and metadata.extra's JSON); undefined when the file has none. */
+  extra: Record<string, unknown> | undefined;
+}
+
+export type RowResult = { record: SessionRecord } | { problems: CsvProblem[] };
+
+const FILE = 'academicSessions.csv';
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+
+/** Checks the header; returns the extension columns' positions or the problem. */
+export function checkHeader(header: string[]): { extensions: string[] } | { problem: CsvProblem } {
+  const expected = SESSION_COLUMNS.join(',');
+  const got = header.slice(0, SESSION_COLUMNS.length);
+  if (got.join(',') !== expected) {
+    const at = SESSION_COLUMNS.findIndex((c, i) => got[i] !== c);
+    return {
+      problem: {
+        file: FILE,
+        line: 1,
+        column: SESSION_COLUMNS[at] ?? '',
+        reason: `the header must start ${expected} (names and order exactly as the binding); column ${at + 1} is '${got[at] ?? '(missing)'}', expected '${SESSION_COLUMNS[at]}'.`,
+      },
+    };
+  }
+  const extensions = header.slice(SESSION_COLUMNS.length);
+  const bad = extensions.find((c) => !c.startsWith('metadata.'));
+  if (bad !== undefined) return { problem: { file: FILE, line: 1, column: bad, reason: `extra column '${bad}': only metadata.* columns may follow the binding's columns.` } };
+  const dup = extensions.find((c, i) => extensions.indexOf(c) !== i);
+  if (dup !== undefined) return { problem: { file: FILE, line: 1, column: dup, reason: `column '${dup}' appears twice.` } };
+  return { extensions };
+}
+
+export function parseSessionRow(row: string[], line: number, extensions: string[], mode: FileMode): RowResult {
+  const problems: CsvProblem[] = [];
+  const bad = (column: string, reason: string) => problems.push({ file: FILE, line, column, reason });
+  const width = SESSION_COLUMNS.length + extensions.length;
+  if (row.length !== width) return { problems: [{ file: FILE, line, column: '', reason: `the row has ${row.length} columns; the header has ${width}.` }] };
+  const [sourcedId, status, dateLastModified, title, type, startDate, endDate, parentSourcedId, schoolYear] = row as [string, string, string, string, string, string, string, string, string];
+
+  if (!GUID.test(sourcedId)) bad('sourcedId', `'${sourcedId}' is not a sourcedId: 1 to 255 characters of 0-9 a-z A-Z . - _ / @.`);
+  let canonicalStatusValue: SessionStatus = 'active';
+  if (mode === 'bulk') {
+    if (status !== '') bad('status', 'must be empty in a bulk file.');
+    if (dateLastModified !== '') bad('dateLastModified', 'must be empty in a bulk file.');
+  } else {
+    const s = canonicalStatus(status);
+    if (!s) bad('status', `must be active or tobedeleted in a delta file, not '${status}'.`);
+    else canonicalStatusValue = s;
+    if (!DATE_TIME.test(dateLastModified) || Number.isNaN(Date.parse(dateLastModified)))
+      bad('dateLastModified', `must be a UTC date-time such as 2026-01-31T12:00:00.000Z in a delta file, not '${dateLastModified}'.`);
+  }
+  const t = canonicalType(type);
+  if (!t) bad('type', `'${type}' is not one of ${WIRE_TYPES.join(', ')}.`);
+  for (const [column, value] of [['startDate', startDate], ['endDate', endDate]] as const)
+    if (!isIsoDate(value)) bad(column, `'${value}' is not a date written YYYY-MM-DD.`);
+  if (isIsoDate(startDate) && isIsoDate(endDate) && endDate <= startDate)
+    bad('endDate', `${endDate} must be after startDate ${startDate} (endDate is the first day after the session).`);
+  if (parentSourcedId !== '' && !GUID.test(parentSourcedId)) bad('parentSourcedId', `'${parentSourcedId}' is not a sourcedId.`);
+  if (parentSourcedId !== '' && parentSourcedId === sourcedId) bad('parentSourcedId', 'a session cannot be its own parent.');
+  if (!/^\d{4}$/.test(schoolYear)) bad('schoolYear', `'${schoolYear}' is not a year written YYYY.`);
+
+  const record: SessionRecord = {
+    line,
+    sourcedId,
+    status: canonicalStatusValue,
+    dateLastModified: dateLastModified === '' ? null : dateLastModified,
+    name: title,
+    type: t ?? 'other',
+    beginDate: startDate,
+    endDate: isIsoDate(endDate) ? canonicalEndDate(endDate) : endDate,
+    parentSourcedId: parentSourcedId === '' ? null : parentSourcedId,
+    schoolYear: Number(schoolYear),
+    orgSourcedId: undefined,
+    termDescriptor: undefined,
+    gradingPeriodDescriptor: undefined,
+    periodSequence: undefined,
+    totalInstructionalDays: undefined,
+    extra: undefined,
+  };
+  extensions.forEach((column, i) => {
+    const value = row[SESSION_COLUMNS.length + i]!;
+    switch (column) {
+      case 'metadata.orgSourcedId':
+        if (value !== '' && !GUID.test(value)) bad(column, `'${value}' is not a sourcedId.`);
+        record.orgSourcedId = value === '' ? null : value;
+        break;
+      case 'metadata.termDescriptor':
+      case 'metadata.gradingPeriodDescriptor':
+        record[column === 'metadata.termDescriptor' ? 'termDescriptor' : 'gradingPeriodDescriptor'] = value === '' ? null : value;
+        break;
+      case 'metadata.periodSequence':
+      case 'metadata.totalInstructionalDays': {
+        if (value !== '' && !/^\d{1,9}$/.test(value)) bad(column, `'${value}' is not a whole number.`);
+        record[column === 'metadata.periodSequence' ? 'periodSequence' : 'totalInstructionalDays'] = value === '' ? null : Number(value);
+        break;
+      }
+      case 'metadata.extra': {
+        record.extra ??= {};
+        if (value === '') break;
+        try {
+          const parsed: unknown = JSON.parse(value);
+          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+          Object.assign(record.extra, parsed);
+        } catch {
+          bad(column, 'must be empty or a JSON object.');
+        }
+        break;
+      }
+      default:
+        record.extra ??= {};
+        if (value !== '') record.extra[column.slice('metadata.'.length)] = value;
+    }
+  });
+  if (t && isIsoDate(startDate) && isIsoDate(endDate))
+    for (const v of validateSession({ ...record, schoolOrgId: null, parentId: null, termDescriptor: null, gradingPeriodDescriptor: null, periodSequence: null, totalInstructionalDays: null, schoolYear: Number(schoolYear) || null }))
+      if (v.field === 'name' || v.field === 'schoolYear' || v.field === 'beginDate' || v.field === 'endDate') {
+        const column = v.field === 'name' ? 'title' : v.field === 'beginDate' ? 'startDate' : v.field;
+        // One problem per cell: the checks above already said what is wrong with the dates.
+        if (!problems.some((p) => p.column === column)) bad(column, v.message);
+      }
+  return problems.length > 0 ? { problems } : { record };
+}
+
+/** Every row of academicSessions.csv as a record or its problems; the header's problem ends it. */
+export async function* academicSessionRows(stream: Readable, mode: FileMode): AsyncGenerator<RowResult> {
+  const parser = stream.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  let extensions: string[] | null = null;
+  let rows = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (extensions === null) {
+        const header = checkHeader(record);
+        if ('problem' in header) {
+          yield { problems: [header.problem] };
+          stream.destroy();
+          return;
+        }
+        extensions = header.extensions;
+        continue;
+      }
+      rows++;
+      yield parseSessionRow(record, info.lines, extensions, mode);
+    }
+  } catch (err) {
+    const e = err as { message: string; lines?: number };
+    yield { problems: [{ file: FILE, line: e.lines ?? 0, column: '', reason: `the file is not valid CSV: ${e.message}` }] };
+    return;
+  }
+  if (extensions === null) yield { problems: [{ file: FILE, line: 1, column: '', reason: 'the file is empty; it needs the header row.' }] };
+  else if (rows === 0) yield { problems: [{ file: FILE, line: 2, column: '', reason: 'the file has no data rows; the binding does not permit that (mark the file absent in the manifest instead).' }] };
+}

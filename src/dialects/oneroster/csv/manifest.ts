@@ -1,0 +1,61 @@
+// manifest.csv: versions and the mode of every file; the set of files must match it.
+import { parse } from 'csv-parse';
+import type { CsvProblems } from './csv-problem.ts';
+import type { CsvSource } from './csv-source.ts';
+
+export type FileMode = 'bulk' | 'delta' | 'absent';
+export const IMPORTED_FILES = ['academicSessions', 'orgs'] as const;
+export type ImportedFile = (typeof IMPORTED_FILES)[number];
+
+export interface Manifest {
+  modes: Record<ImportedFile, FileMode>;
+  /** Files the manifest declares as bulk/delta that termbridge does not import. */
+  ignored: string[];
+}
+
+export async function readManifest(source: CsvSource, problems: CsvProblems): Promise<Manifest | null> {
+  const file = 'manifest.csv';
+  if (!source.names.includes(file)) {
+    problems.add({ file, line: 0, column: '', reason: 'manifest.csv is missing; a OneRoster 1.2 CSV set has one at the root of the zip.' });
+    return null;
+  }
+  const values = new Map<string, { value: string; line: number }>();
+  const parser = (await source.open(file)).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (info.lines === 1) {
+      if (record.join(',') !== 'propertyName,value') problems.add({ file, line: 1, column: '', reason: `the header must be 'propertyName,value', not '${record.join(',')}'.` });
+      continue;
+    }
+    if (record.length !== 2) {
+      problems.add({ file, line: info.lines, column: '', reason: `a manifest row has 2 columns, this one ${record.length}.` });
+      continue;
+    }
+    values.set(record[0]!, { value: record[1]!, line: info.lines });
+  }
+  const expect = (name: string, wanted: string) => {
+    const v = values.get(name);
+    if (!v) problems.add({ file, line: 0, column: 'propertyName', reason: `the row ${name} is missing; it must be ${wanted}.` });
+    else if (v.value !== wanted) problems.add({ file, line: v.line, column: 'value', reason: `${name} must be ${wanted}, not '${v.value}'.` });
+  };
+  expect('manifest.version', '1.0');
+  expect('oneroster.version', '1.2');
+  const modes = { academicSessions: 'absent', orgs: 'absent' } as Record<ImportedFile, FileMode>;
+  const ignored: string[] = [];
+  for (const [name, { value, line }] of values) {
+    if (!name.startsWith('file.')) continue;
+    const base = name.slice(5);
+    if (value !== 'bulk' && value !== 'delta' && value !== 'absent') {
+      problems.add({ file, line, column: 'value', reason: `${name} must be bulk, delta or absent, not '${value}'.` });
+      continue;
+    }
+    const present = source.names.includes(`${base}.csv`);
+    if (value === 'absent' && present) problems.add({ file, line, column: 'value', reason: `${base}.csv is in the set but ${name} says absent.` });
+    if (value !== 'absent' && !present) problems.add({ file, line, column: 'value', reason: `${name} is ${value} but ${base}.csv is not in the set.` });
+    if ((IMPORTED_FILES as readonly string[]).includes(base)) modes[base as ImportedFile] = value;
+    else if (value !== 'absent') ignored.push(`${base}.csv`);
+  }
+  for (const n of source.names)
+    if (n !== file && n.endsWith('.csv') && !values.has(`file.${n.slice(0, -4)}`))
+      problems.add({ file, line: 0, column: '', reason: `${n} is in the set but the manifest has no file.${n.slice(0, -4)} row.` });
+  return { modes, ignored };
+}
