@@ -37,7 +37,7 @@ const TenantBody = Type.Object(
     tenantId: Type.String(),
     name: Type.String(),
     timeZone: Type.Optional(Type.String()),
-    districtEducationOrganizationId: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    districtEducationOrganizationId: Type.Optional(Type.Union([Type.Null(), Type.Integer()])),
   },
   { additionalProperties: false },
 );

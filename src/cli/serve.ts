@@ -1,9 +1,12 @@
 // termbridge serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--demo]
+import { randomBytes } from 'node:crypto';
+import { ADMIN_SCOPE } from '../auth/administration.ts';
 import { ClientRepository } from '../auth/client-repository.ts';
 import { buildApp } from '../server.ts';
 import { DEMO_TENANT, seedDemoDistrict } from '../store/demo-district.ts';
 import { parse } from './args.ts';
-import { openCommandStore } from './open-store.ts';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { openCommandStore, storeOptions } from './open-store.ts';
 
 export const DEMO_CLIENT_ID = 'demo-client';
 
@@ -16,14 +19,25 @@ export async function serveCommand(argv: string[]): Promise<void> {
   });
   const port = Number(values.port ?? process.env.PORT ?? 3000);
   const host = values.host ?? process.env.HOST ?? '127.0.0.1';
-  const store = await openCommandStore(values['data-dir']);
-  const app = await buildApp({ store, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  // The embedded database is single-process: hold the data directory's lock for as long as we
+  // serve, and publish a loopback admin key in it so `termbridge clients …` works meanwhile.
+  const dataDir = storeOptions(values['data-dir']).dataDir;
+  const lock: DataDirLock | null = dataDir && !dataDir.startsWith('memory://') ? acquireDataDirLock(dataDir, 'serve') : null;
+  const adminKey = lock ? randomBytes(32).toString('base64url') : undefined;
+  let store: Awaited<ReturnType<typeof openCommandStore>>;
+  try {
+    store = await openCommandStore(values['data-dir']);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const app = await buildApp({ store, logger: { level: process.env.LOG_LEVEL ?? 'info' }, ...(adminKey ? { adminKey } : {}) });
 
   let demoSecret: string | undefined;
   if (values.demo) {
     const seeded = await seedDemoDistrict(store.db);
     // Every scope any route accepts, so the demo client can try everything.
-    const scopes = [...new Set(app.ctx.registry.all().flatMap((d) => Object.values(d.scopes).flat()))].sort();
+    const scopes = app.ctx.registry.knownScopes().filter((s) => s !== ADMIN_SCOPE);
     const clients = new ClientRepository(store.db);
     const existing = await clients.get(DEMO_CLIENT_ID);
     if (!existing || existing.revokedAt) {
@@ -43,14 +57,22 @@ export async function serveCommand(argv: string[]): Promise<void> {
     app.log.info({ signal }, 'shutting down: draining requests');
     await app.close(); // stops accepting, waits for in-flight requests
     await store.close(); // PGlite flushes and closes its files cleanly
+    lock?.release();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  await app.listen({ port, host });
+  try {
+    await app.listen({ port, host });
+  } catch (err) {
+    await store.close();
+    lock?.release();
+    throw err;
+  }
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
+  lock?.update({ host, port: boundPort, ...(adminKey ? { adminKey } : {}) });
   const base = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${boundPort}`;
   const lines = [``, `termbridge is serving ${store.driver === 'pglite' ? 'the embedded database' : 'PostgreSQL'} at ${base}`, `  API docs: ${base}/docs`];
   if (demoSecret) {
