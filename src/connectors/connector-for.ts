@@ -3,6 +3,7 @@ import type { Connection } from './connection-repository.ts';
 import type { Connector } from './connector.ts';
 import { CanvasConnector } from './canvas.ts';
 import { EdfiConnector, edfiRoot } from './edfi.ts';
+import { OneRosterCsvConnector } from './oneroster-csv.ts';
 import { OneRosterRestConnector } from './oneroster-rest.ts';
 import { SourceClient, type SourceClientOptions } from './source-client.ts';
 
@@ -35,6 +36,8 @@ export function connectorFor(
       const client = new SourceClient({ connectionId: connection.id, auth: { bearer: secret ?? undefined }, ...options.client });
       return { connector: new CanvasConnector(client, connection.url, options.timeZone ?? 'UTC', options.pageSize), client };
     }
+    case 'oneroster-csv':
+      return { connector: new OneRosterCsvConnector(connection.id, connection.url), client: null };
     default:
       throw new Error(`connection ${connection.id}: the ${connection.kind} connector is not available in this build`);
   }

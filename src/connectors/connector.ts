@@ -6,6 +6,8 @@ import type { SessionType } from '../domain/session.ts';
 export interface SchoolRef {
   schoolId?: number | null;
   name?: string | null;
+  /** A OneRoster org sourcedId: matches a school whose `oneroster` identifier (or uuid) it is. */
+  oneRosterOrg?: string | null;
 }
 
 /** A session as a source describes it, canonical values (inclusive end dates, canonical types). */
@@ -32,7 +34,9 @@ export type ConnectorRecord =
   /** The source renamed it (Ed-Fi keyChanges): the matching session takes the new key. */
   | { kind: 'keyChange'; sourceId: string; name: string; schoolYear: number | null; school: SchoolRef | null }
   /** A school the source knows (Ed-Fi /schools): created locally when its schoolId is new. */
-  | { kind: 'school'; schoolId: number; name: string };
+  | { kind: 'school'; schoolId: number; name: string }
+  /** The pull listed everything the source has (a bulk CSV): what it pulled before and did not list now is deleted. */
+  | { kind: 'absentAreDeleted' };
 
 export interface PullPage {
   records: ConnectorRecord[];

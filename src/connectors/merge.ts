@@ -33,7 +33,7 @@ export function mergeOrder(records: ConnectorRecord[]): ConnectorRecord[] {
   const of = (k: ConnectorRecord['kind']) => records.filter((r) => r.kind === k);
   const sessions = of('session').map((r, i) => ({ r, i }));
   sessions.sort((a, b) => RANK[(a.r as { session: PulledSession }).session.type] - RANK[(b.r as { session: PulledSession }).session.type] || a.i - b.i);
-  return [...of('school'), ...of('keyChange'), ...sessions.map((x) => x.r), ...of('delete')];
+  return [...of('school'), ...of('keyChange'), ...sessions.map((x) => x.r), ...of('delete'), ...of('absentAreDeleted')];
 }
 
 class RecordFailure extends Error {}
@@ -48,9 +48,13 @@ export async function mergeRecords(db: Db | Transaction<Tables>, tenantId: strin
     if (ref === null) return null;
     const live = schools.filter((s) => s.status === 'active');
     const hit =
+      (ref.oneRosterOrg ? live.find((s) => s.identifiers.oneroster === ref.oneRosterOrg || s.id === ref.oneRosterOrg) : undefined) ??
       (ref.schoolId != null ? live.find((s) => s.schoolId === ref.schoolId) : undefined) ??
       (ref.name ? live.find((s) => s.name === ref.name) : undefined);
-    if (!hit) throw new RecordFailure(`no school in this district matches ${ref.schoolId != null ? `schoolId ${ref.schoolId}` : `'${ref.name}'`}; add the school first`);
+    if (!hit) {
+      const what = ref.schoolId != null ? `schoolId ${ref.schoolId}` : ref.name ? `'${ref.name}'` : `OneRoster org ${ref.oneRosterOrg}`;
+      throw new RecordFailure(`no school in this district matches ${what}; add the school first`);
+    }
     return hit.id;
   };
 
@@ -78,6 +82,7 @@ export async function mergeRecords(db: Db | Transaction<Tables>, tenantId: strin
     summary.failures.push({ sourceId, message });
   };
 
+  const listed = new Set(records.flatMap((r) => (r.kind === 'session' ? [r.sourceId] : [])));
   for (const record of mergeOrder(records)) {
     try {
       switch (record.kind) {
@@ -86,6 +91,19 @@ export async function mergeRecords(db: Db | Transaction<Tables>, tenantId: strin
           await tenants.addSchool(tenantId, { name: record.name, schoolId: record.schoolId });
           summary.schoolsCreated++;
           schools = await tenants.orgs(tenantId, 'school');
+          break;
+        }
+        case 'absentAreDeleted': {
+          const pulledBefore = await sessions.find(tenantId, {
+            where: and({ field: 'status', op: 'eq', value: 'active' }, { field: `identifier:${system}`, op: 'isNotNull' }),
+            sort: [],
+            page: { kind: 'all' },
+          });
+          for (const s of pulledBefore.rows)
+            if (!listed.has(s.identifiers[system]!)) {
+              await sessions.markDeleted(tenantId, s.id);
+              summary.deleted++;
+            }
           break;
         }
         case 'delete': {
@@ -152,7 +170,7 @@ export async function mergeRecords(db: Db | Transaction<Tables>, tenantId: strin
         }
       }
     } catch (err) {
-      if (err instanceof RecordFailure) fail('sourceId' in record ? record.sourceId : `school ${record.schoolId}`, err.message);
+      if (err instanceof RecordFailure) fail('sourceId' in record ? record.sourceId : record.kind === 'school' ? `school ${record.schoolId}` : record.kind, err.message);
       else throw err;
     }
   }

@@ -1,0 +1,89 @@
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportOneRosterCsv } from '../../src/dialects/oneroster/csv/export.ts';
+import { CsvSetError } from '../../src/connectors/oneroster-csv.ts';
+import { SessionRepository } from '../../src/store/session-repository.ts';
+import { createTenant, drivers, startApp, type TestApp } from '../harness.ts';
+import { addConnection, pull, sessionsFingerprint } from './pull-harness.ts';
+
+describe.each(drivers())('OneRoster CSV connector on %s', (driver) => {
+  let source: TestApp;
+  let target: TestApp;
+  let dir: string;
+  beforeAll(async () => {
+    source = await startApp(driver);
+    target = await startApp(driver);
+    dir = mkdtempSync(join(tmpdir(), 'termbridge-csv-'));
+  });
+  afterAll(async () => {
+    await source.close();
+    await target.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Another termbridge's OneRoster CSV export of its district: the file a SIS would drop. */
+  async function exportTo(tenantId: string, name: string): Promise<string> {
+    const path = join(dir, name);
+    await exportOneRosterCsv(source.store, tenantId, createWriteStream(path));
+    return path;
+  }
+
+  it('imports an exported set (schools included), writes nothing on the same set, and applies a later bulk set', async () => {
+    const src = await createTenant(source, { schools: 2 });
+    const repo = new SessionRepository(source.store.db);
+    const made = [];
+    for (let i = 0; i < 7; i++)
+      made.push(
+        await repo.insert(src.tenantId, {
+          schoolOrgId: src.schools[i % 2]!.id, schoolYear: 2026, name: `Term ${i}`, type: i === 0 ? 'schoolYear' : 'trimester',
+          beginDate: '2025-08-13', endDate: '2026-05-29', parentId: null, termDescriptor: null, gradingPeriodDescriptor: null, periodSequence: null, totalInstructionalDays: 60,
+        }),
+      );
+    const tgt = await createTenant(target, { schools: 0 });
+    const id = `csv-${tgt.tenantId}`;
+    const path = await exportTo(src.tenantId, 'first.zip');
+    await addConnection(target, { tenantId: tgt.tenantId, id, kind: 'oneroster-csv', url: path });
+    const first = await pull(target, tgt.tenantId, id);
+    expect(first.summary).toMatchObject({ created: 7, updated: 0, deleted: 0, failed: 0, schoolsCreated: 2 });
+    const local = new SessionRepository(target.store.db);
+    const t3 = (await local.getByIdentifier(tgt.tenantId, `oneroster@${id}`, made[3]!.id))!;
+    expect(t3).toMatchObject({ name: 'Term 3', type: 'trimester', endDate: '2026-05-29', schoolId: src.schools[1]!.schoolId });
+
+    const before = await sessionsFingerprint(target, tgt.tenantId);
+    const again = await pull(target, tgt.tenantId, id);
+    expect(again.summary).toMatchObject({ created: 0, updated: 0, deleted: 0, unchanged: 7, failed: 0 });
+    expect(await sessionsFingerprint(target, tgt.tenantId)).toBe(before);
+
+    const base = (t: (typeof made)[number]) => ({ ...t, identifiers: undefined, properties: undefined });
+    await repo.update(src.tenantId, made[3]!.id, { ...base(made[3]!), name: 'Winter' });
+    await repo.markDeleted(src.tenantId, made[4]!.id);
+    const later = await exportTo(src.tenantId, 'later.zip');
+    await target.store.db.updateTable('connections' as never).set({ url: later } as never).where('id' as never, '=', id as never).execute();
+    const third = await pull(target, tgt.tenantId, id);
+    expect(third.summary).toMatchObject({ created: 0, updated: 1, deleted: 1, failed: 0 });
+    expect((await local.get(tgt.tenantId, t3.id))!.name).toBe('Winter');
+    expect((await local.getByIdentifier(tgt.tenantId, `oneroster@${id}`, made[4]!.id))!.status).toBe('deleted');
+  });
+
+  it('refuses a set with a bad row, naming file, line and column, and changes nothing', async () => {
+    const tgt = await createTenant(target, { schools: 0 });
+    const set = join(dir, `bad-${tgt.tenantId}`);
+    mkdirSync(set);
+    writeFileSync(join(set, 'manifest.csv'), 'propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\nfile.academicSessions,bulk\nfile.orgs,absent\n');
+    writeFileSync(
+      join(set, 'academicSessions.csv'),
+      'sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear\n' +
+        'a1,,,Fall,semester,2025-08-13,2025-12-20,,2026\n' +
+        'a2,,,Spring,semester,2026-13-01,2026-05-30,,2026\n',
+    );
+    const id = `csv-${tgt.tenantId}`;
+    await addConnection(target, { tenantId: tgt.tenantId, id, kind: 'oneroster-csv', url: set });
+    const before = await sessionsFingerprint(target, tgt.tenantId);
+    const err = (await pull(target, tgt.tenantId, id).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(CsvSetError);
+    expect(err.message).toMatch(/academicSessions\.csv line 3 startDate/);
+    expect(await sessionsFingerprint(target, tgt.tenantId)).toBe(before);
+  });
+});
