@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOneRosterCsv } from '../../src/dialects/oneroster/csv/export.ts';
 import { CsvSetError } from '../../src/connectors/oneroster-csv.ts';
-import { SessionRepository } from '../../src/store/session-repository.ts';
+import { SessionRepository, type SessionWithSeq } from '../../src/store/session-repository.ts';
 import { createTenant, drivers, startApp, type TestApp } from '../harness.ts';
 import { addConnection, pull, sessionsFingerprint } from './pull-harness.ts';
 
@@ -33,7 +33,7 @@ describe.each(drivers())('OneRoster CSV connector on %s', (driver) => {
   it('imports an exported set (schools included), writes nothing on the same set, and applies a later bulk set', async () => {
     const src = await createTenant(source, { schools: 2 });
     const repo = new SessionRepository(source.store.db);
-    const made = [];
+    const made: SessionWithSeq[] = [];
     for (let i = 0; i < 7; i++)
       made.push(
         await repo.insert(src.tenantId, {
