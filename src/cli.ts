@@ -2,6 +2,8 @@
 import { UsageError } from './cli/args.ts';
 import { CLIENTS_USAGE, clientsCommand } from './cli/clients.ts';
 import { CONNECT_USAGE, connectCommand } from './cli/connect.ts';
+import { EXPORT_USAGE, exportCommand } from './cli/export.ts';
+import { IMPORT_USAGE, importCommand } from './cli/import.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { PULL_USAGE, pullCommand } from './cli/pull.ts';
 import { serveCommand } from './cli/serve.ts';
@@ -20,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
   sync: { run: syncCommand, usage: SYNC_USAGE },
   connect: { run: connectCommand, usage: CONNECT_USAGE },
   pull: { run: pullCommand, usage: PULL_USAGE },
+  import: { run: importCommand, usage: IMPORT_USAGE },
+  export: { run: exportCommand, usage: EXPORT_USAGE },
 };
 
 function usage(): string {
