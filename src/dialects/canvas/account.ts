@@ -5,7 +5,7 @@ import type { Org } from '../../store/tenant-repository.ts';
 
 export const ROOT_ACCOUNT_ID = 1;
 
-export type AccountRef = { kind: 'root' } | { kind: 'subAccount' } | { kind: 'unknown' };
+export type AccountRef = { kind: 'root' } | { kind: 'subAccount'; school: Org } | { kind: 'unknown' };
 
 const SIS_ACCOUNT = 'sis_account_id:';
 
@@ -14,12 +14,14 @@ export function resolveAccount(accountId: string, district: Org | null, schools:
   if (accountId.startsWith(SIS_ACCOUNT)) {
     const sis = accountId.slice(SIS_ACCOUNT.length);
     if (district && (String(district.schoolId) === sis || district.identifiers.sis === sis)) return { kind: 'root' };
-    if (schools.some((s) => String(s.schoolId) === sis || s.identifiers.sis === sis)) return { kind: 'subAccount' };
+    const school = schools.find((s) => String(s.schoolId) === sis || s.identifiers.sis === sis);
+    if (school) return { kind: 'subAccount', school };
     return { kind: 'unknown' };
   }
   if (/^\d+$/.test(accountId)) {
     const n = Number(accountId);
-    if (n >= 2 && n - 2 < schools.length) return { kind: 'subAccount' };
+    const school = n >= 2 ? schools[n - 2] : undefined;
+    if (school) return { kind: 'subAccount', school };
   }
   return { kind: 'unknown' };
 }

@@ -15,6 +15,8 @@ export interface TermListParams {
   termName: string | null;
   perPage: number;
   page: number;
+  /** subaccount_id as sent (resolved against the account's schools by the route). */
+  subaccountId: string | null;
 }
 
 /** Ruby's String#to_i: the leading integer, else 0. */
@@ -55,7 +57,9 @@ export function parseTermListParams(query: Record<string, unknown>): TermListPar
     page = rubyToI(pageRaw);
     if (page < 1) return 'invalidPage';
   }
-  return { states, includes, termName, perPage, page };
+  const sub = last(query.subaccount_id);
+  const subaccountId = typeof sub === 'string' && sub.trim() !== '' ? sub.trim() : null;
+  return { states, includes, termName, perPage, page, subaccountId };
 }
 
 /**

@@ -6,7 +6,8 @@ import qs from 'qs';
 import type { AppContext } from '../../app-context.ts';
 import { SessionRepository, type SessionWithSeq } from '../../store/session-repository.ts';
 import { TenantRepository } from '../../store/tenant-repository.ts';
-import { resolveAccount } from './account.ts';
+import { resolveAccount, type AccountRef } from './account.ts';
+import type { Org } from '../../store/tenant-repository.ts';
 import { deleteTerm } from './delete-term.ts';
 import { CanvasReply, formatCanvasError, messageOnly, notFound } from './errors.ts';
 import { courseCounts, findTerm, withGradingPeriods } from './find-terms.ts';
@@ -16,7 +17,8 @@ import { AccountParams, EnrollmentTermSchema, EnrollmentTermsListSchema, ListQue
 import { CANVAS_SCOPES, TERM_PATH, TERMS_PATH } from './scopes.ts';
 import { parseTermBody } from './term-body.ts';
 import { parseTermRef } from './term-id.ts';
-import { termJson } from './term-json.ts';
+import { termJson, wantsStringIds } from './term-json.ts';
+import { isDefaultTerm } from './term-properties.ts';
 import { isKnownTimeZone } from './zoned-time.ts';
 import { createTerm, updateTerm, type TenantClock } from './write-term.ts';
 
@@ -50,8 +52,14 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     if (request.body === undefined || request.body === null) request.body = {};
   });
 
+  interface RootAccount extends TenantClock {
+    /** Resolves another account id of this tenant (subaccount_id). */
+    account(accountId: string): AccountRef;
+    now: Date;
+  }
+
   /** The tenant's clock once the path's account is its root account. */
-  async function rootAccount(request: FastifyRequest): Promise<TenantClock> {
+  async function rootAccount(request: FastifyRequest): Promise<RootAccount> {
     const tenantId = request.principal.tenantId;
     const accountId = (request.params as { account_id: string }).account_id;
     const tenants = new TenantRepository(ctx.store.db);
@@ -59,20 +67,42 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     if (!tenant) throw notFound();
     const orgs = await tenants.orgs(tenantId);
     const district = orgs.find((o) => o.id === tenant.districtId) ?? null;
-    const account = resolveAccount(accountId, district, orgs.filter((o) => o.kind === 'school'));
-    if (account.kind === 'subAccount') throw messageOnly(400, 'Terms only belong to root_accounts.');
-    if (account.kind === 'unknown') throw notFound();
-    return { tenantId, timeZone: isKnownTimeZone(tenant.timeZone) ? tenant.timeZone : 'UTC' };
+    const schools: Org[] = orgs.filter((o) => o.kind === 'school');
+    const account = (id: string) => resolveAccount(id, district, schools);
+    const path = account(accountId);
+    if (path.kind === 'subAccount') throw messageOnly(400, 'Terms only belong to root_accounts.');
+    if (path.kind === 'unknown') throw notFound();
+    return { tenantId, timeZone: isKnownTimeZone(tenant.timeZone) ? tenant.timeZone : 'UTC', account, now: ctx.now() };
   }
 
-  async function render(clock: TenantClock, sessions: SessionWithSeq[], options: { overrides: boolean; courseCount: boolean }) {
+  interface RenderOptions {
+    overrides: boolean;
+    courseCount: boolean;
+    /** used_in_subaccount for this account (list only). */
+    subaccount?: AccountRef | undefined;
+  }
+
+  async function render(request: FastifyRequest, clock: TenantClock, sessions: SessionWithSeq[], options: RenderOptions) {
     const repo = new SessionRepository(ctx.store.db);
     const ids = sessions.map((s) => s.id);
-    const counts = options.courseCount ? await courseCounts(repo, clock.tenantId, ids) : undefined;
+    const sub = options.subaccount;
+    const counts = options.courseCount || sub?.kind === 'root' ? await courseCounts(repo, clock.tenantId, ids) : undefined;
     const grouping = await withGradingPeriods(repo, clock.tenantId, ids);
-    return sessions.map((s) =>
-      termJson(s, { timeZone: clock.timeZone, includeOverrides: options.overrides, courseCount: counts?.get(s.id), hasGradingPeriods: grouping.has(s.id) }),
-    );
+    const stringIds = wantsStringIds(request.headers.accept);
+    return sessions.map((s) => {
+      // Used below a school: the term is that school's, or the Default Term. Below the root
+      // account itself: any course section uses it, or it is the Default Term.
+      const used =
+        sub === undefined ? undefined : isDefaultTerm(s) || (sub.kind === 'subAccount' ? s.schoolOrgId === sub.school.id : (counts?.get(s.id) ?? 0) > 0);
+      return termJson(s, {
+        timeZone: clock.timeZone,
+        includeOverrides: options.overrides,
+        courseCount: options.courseCount ? counts?.get(s.id) : undefined,
+        hasGradingPeriods: grouping.has(s.id),
+        usedInSubaccount: used,
+        stringIds,
+      });
+    });
   }
 
   app.get(
@@ -92,12 +122,14 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       const query = railsQuery(request);
       const params = parseTermListParams(query);
       if (params === 'invalidPage') throw notFound();
+      const subaccount = params.subaccountId === null ? undefined : clock.account(params.subaccountId);
+      if (subaccount?.kind === 'unknown') throw notFound();
       const repo = new SessionRepository(ctx.store.db);
       const found = await repo.find(clock.tenantId, termListQuery(params));
       const accountId = (request.params as { account_id: string }).account_id;
       const base = `${request.protocol}://${request.host}/api/v1/accounts/${encodeURIComponent(accountId)}/terms`;
       reply.header('link', linkHeader(base, query, params.perPage, pageLinks(params.page, params.perPage, found.total ?? 0)));
-      const terms = await render(clock, found.rows, { overrides: params.includes.has('overrides'), courseCount: params.includes.has('course_count') });
+      const terms = await render(request, clock, found.rows, { overrides: params.includes.has('overrides'), courseCount: params.includes.has('course_count'), subaccount });
       return { enrollment_terms: terms };
     }),
   );
@@ -115,8 +147,8 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     canvasHandler(async (request) => {
       const clock = await rootAccount(request);
       const repo = new SessionRepository(ctx.store.db);
-      const session = await findTerm(repo, clock.tenantId, parseTermRef((request.params as { id: string }).id), { activeOnly: false });
-      const [term] = await render(clock, [session], { overrides: true, courseCount: true });
+      const session = await findTerm(repo, clock, parseTermRef((request.params as { id: string }).id), { activeOnly: false });
+      const [term] = await render(request, clock, [session], { overrides: true, courseCount: true });
       return term;
     }),
   );
@@ -136,7 +168,7 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       const clock = await rootAccount(request);
       const body = parseTermBody(request.body, railsQuery(request), 'POST');
       const created = await ctx.store.db.transaction().execute((tx) => createTerm(new SessionRepository(tx), clock, body));
-      const [term] = await render(clock, [created], { overrides: true, courseCount: false });
+      const [term] = await render(request, clock, [created], { overrides: true, courseCount: false });
       return term;
     }),
   );
@@ -157,11 +189,11 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       const ref = parseTermRef((request.params as { id: string }).id);
       const updated = await ctx.store.db.transaction().execute(async (tx) => {
         const repo = new SessionRepository(tx);
-        const session = await findTerm(repo, clock.tenantId, ref, { activeOnly: true });
+        const session = await findTerm(repo, clock, ref, { activeOnly: true });
         const body = parseTermBody(request.body, railsQuery(request), 'PUT');
         return updateTerm(repo, clock, session, body);
       });
-      const [term] = await render(clock, [updated], { overrides: true, courseCount: false });
+      const [term] = await render(request, clock, [updated], { overrides: true, courseCount: false });
       return term;
     }),
   );
@@ -181,9 +213,9 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       const ref = parseTermRef((request.params as { id: string }).id);
       const deleted = await ctx.store.db.transaction().execute(async (tx) => {
         const repo = new SessionRepository(tx);
-        return deleteTerm(repo, clock.tenantId, await findTerm(repo, clock.tenantId, ref, { activeOnly: false }));
+        return deleteTerm(repo, clock.tenantId, await findTerm(repo, clock, ref, { activeOnly: false }));
       });
-      const [term] = await render(clock, [deleted], { overrides: false, courseCount: false });
+      const [term] = await render(request, clock, [deleted], { overrides: false, courseCount: false });
       return term;
     }),
   );

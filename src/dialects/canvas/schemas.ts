@@ -11,21 +11,22 @@ export const OverrideDatesSchema = Type.Object({ start_at: Instant, end_at: Inst
 
 export const EnrollmentTermSchema = Type.Object(
   {
-    id: Type.Integer(),
+    id: Type.Union([Type.Integer(), Type.String()], { description: 'a string with Accept: application/json+canvas-string-ids' }),
     name: Type.String(),
     start_at: Instant,
     end_at: Instant,
     created_at: Type.String({ format: 'date-time' }),
     workflow_state: Type.Union([Type.Literal('active'), Type.Literal('deleted')]),
-    grading_period_group_id: Type.Union([Type.Integer(), Type.Null()]),
+    grading_period_group_id: Type.Union([Type.Integer(), Type.String(), Type.Null()]),
     sis_term_id: Nullable(Type.String()),
-    sis_import_id: Type.Union([Type.Integer(), Type.Null()]),
+    sis_import_id: Type.Union([Type.Integer(), Type.String(), Type.Null()]),
     overrides: Type.Optional(
       Type.Record(Type.String(), OverrideDatesSchema, {
         description: 'StudentEnrollment | TeacherEnrollment | TaEnrollment | DesignerEnrollment → {start_at, end_at}',
       }),
     ),
     course_count: Type.Optional(Type.Integer()),
+    used_in_subaccount: Type.Optional(Type.Boolean()),
   },
   { $id: 'CanvasEnrollmentTerm' },
 );
@@ -37,7 +38,7 @@ export const AccountParams = Type.Object({
 });
 export const TermParams = Type.Object({
   account_id: Type.String({ description: '`self` or `1` (the district, the root account)' }),
-  id: Type.String({ description: 'term id, `sis_term_id:<id>`, `sis:<id>`, `hex:sis_term_id:<hex>` or `default`' }),
+  id: Type.String({ description: 'term id, `sis_term_id:<id>`, `sis:<id>`, `hex:sis_term_id:<hex>`, `default` or `current`' }),
 });
 
 export const ListQuery = Type.Object(
@@ -45,6 +46,7 @@ export const ListQuery = Type.Object(
     'workflow_state[]': Type.Optional(Loose('active (default), deleted or all')),
     'include[]': Type.Optional(Loose('overrides, course_count')),
     term_name: Type.Optional(Loose('case-insensitive substring of the name')),
+    subaccount_id: Type.Optional(Loose('adds used_in_subaccount: the term belongs to that school (or is the Default Term)')),
     per_page: Type.Optional(Loose('1–100, default 10')),
     page: Type.Optional(Loose('1-based page')),
   },

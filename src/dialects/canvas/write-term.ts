@@ -134,6 +134,8 @@ async function setSis(repo: SessionRepository, tenantId: string, id: string, val
     await repo.setIdentifiers(tenantId, id, { sis: value });
   } catch (e) {
     if (e instanceof IdentifierInUseError) throw sisInUse(e.value);
+    // A concurrent writer took the same SIS id between our check and our insert.
+    if (value !== null && (e as { code?: unknown }).code === '23505') throw sisInUse(value);
     throw e;
   }
 }

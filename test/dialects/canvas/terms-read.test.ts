@@ -238,6 +238,43 @@ describe.each(drivers())('Canvas enrollment terms, reading, on %s', (driver) => 
     for (const page of ['0', '-1', 'abc']) expect(await api.list(`page=${page}`)).toMatchObject({ status: 404, body: NOT_FOUND });
   });
 
+  it('finds `current`: the one active term running now, else 404', async () => {
+    const { tenant, api } = await setup();
+    // The app's clock is real: build terms around today.
+    const now = Date.now();
+    const day = (offset: number) => new Date(now + offset * 86_400_000).toISOString().slice(0, 10);
+    expect(await api.show('current')).toMatchObject({ status: 404, body: NOT_FOUND });
+    const running = await insert(tenant, { name: 'Running', beginDate: day(-10), endDate: day(10) });
+    await insert(tenant, { name: 'Past', beginDate: day(-40), endDate: day(-20) });
+    await insert(tenant, { name: 'Open-ended, future', beginDate: day(20), endDate: null });
+    expect((await api.show('current')).body).toMatchObject({ id: running.canvasId, name: 'Running' });
+    await insert(tenant, { name: 'Also running', beginDate: null, endDate: day(5) });
+    expect(await api.show('current')).toMatchObject({ status: 404, body: NOT_FOUND });
+  });
+
+  it('adds used_in_subaccount for a subaccount_id: the school\'s terms and the Default Term', async () => {
+    const { tenant, api } = await setup();
+    const mine = await insert(tenant, { name: 'School 2 semester', type: 'semester', schoolOrgId: tenant.schools[1]!.id, schoolYear: 2026, beginDate: '2025-08-13', endDate: '2025-12-19' });
+    const district = await insert(tenant, { name: 'District term', beginDate: '2025-08-01', endDate: '2025-12-19' });
+    await sql`INSERT INTO course_sections (tenant_id, id, session_id, name) VALUES (${tenant.tenantId}, ${randomUUID()}, ${district.id}, 'Art')`.execute(t.store.db);
+    const used = async (q: string) =>
+      Object.fromEntries((await api.list(q)).body.enrollment_terms.map((x: { name: string; used_in_subaccount: boolean }) => [x.name, x.used_in_subaccount]));
+    expect(await used('subaccount_id=3')).toEqual({ 'Default Term': true, 'School 2 semester': true, 'District term': false });
+    expect(await used(`subaccount_id=sis_account_id:${tenant.schools[0]!.schoolId}`)).toEqual({ 'Default Term': true, 'School 2 semester': false, 'District term': false });
+    expect(await used('subaccount_id=self')).toEqual({ 'Default Term': true, 'School 2 semester': false, 'District term': true });
+    expect((await api.list()).body.enrollment_terms.every((x: object) => !('used_in_subaccount' in x))).toBe(true);
+    expect(await api.list('subaccount_id=77')).toMatchObject({ status: 404, body: NOT_FOUND });
+    void mine;
+  });
+
+  it('writes ids as strings for Accept: application/json+canvas-string-ids', async () => {
+    const { headers } = await setup();
+    const r = await t.app.inject({ url: '/api/v1/accounts/self/terms/1', headers: { ...headers, accept: 'application/json+canvas-string-ids' } });
+    expect(JSON.parse(r.body)).toMatchObject({ id: '1', grading_period_group_id: null, sis_import_id: null });
+    const plain = await t.app.inject({ url: '/api/v1/accounts/self/terms', headers });
+    expect(JSON.parse(plain.body).enrollment_terms[0].id).toBe(1);
+  });
+
   it('answers auth failures in Canvas\'s envelopes', async () => {
     const { tenant } = await setup();
     const anonymous = canvasClient(t.app, {});

@@ -253,6 +253,19 @@ describe.each(drivers())('Canvas enrollment terms, writing, on %s', (driver) => 
     expect(await api.remove(year.canvasId)).toMatchObject({ status: 400, body: { errors: { workflow_state: [{ attribute: 'workflow_state' }] } } });
   });
 
+  it('lets one of several simultaneous writers of a SIS id win and gives the others Canvas\'s in-use error, never a 500', async () => {
+    const { tenant, api } = await setup();
+    const results = await Promise.all([0, 1, 2, 3, 4].map((i) => api.create({ name: `Race ${i}`, sis_term_id: 'race' })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400, 400, 400]);
+    for (const r of results.filter((x) => x.status === 400)) expect(r.body).toEqual(attributeError('sis_source_id', 'SIS ID "race" is already in use'));
+    expect(await termCount(tenant)).toBe(2);
+    // Updates take no lock on the tenant, so these meet at the identifier's unique index.
+    const terms = await Promise.all([0, 1, 2, 3].map(async (i) => (await api.create({ name: `Other ${i}` })).body.id as number));
+    const updates = await Promise.all(terms.map((id) => api.update(id, { sis_term_id: 'race 2' })));
+    expect(updates.map((r) => r.status).sort()).toEqual([200, 400, 400, 400]);
+    for (const r of updates.filter((x) => x.status === 400)) expect(r.body).toEqual(attributeError('sis_source_id', 'SIS ID "race 2" is already in use'));
+  });
+
   it('takes exactly one new change version per create, update and delete', async () => {
     const { tenant, api } = await setup();
     const n0 = await repo().newestChangeVersion();
