@@ -46,7 +46,7 @@ const FilterSchemas = {
 
 async function toWire(db: Executor, tenantId: string, rows: Session[]) {
   if (rows.length === 0) return [];
-  const targets = await linkTargets(db, tenantId);
+  const targets = await linkTargets(db, tenantId, rows.map((s) => s.schoolYear));
   return rows.map((s) => gradingPeriodToWire(s, targets));
 }
 

@@ -34,16 +34,26 @@ import { registerTrackedChanges } from './tracked-changes.ts';
 type Executor = Kysely<Tables> | Transaction<Tables>;
 const RESOURCE = 'sessions';
 
-export async function linkTargets(db: Executor, tenantId: string): Promise<LinkTargets> {
-  const years = await new TenantRepository(db).schoolYears(tenantId);
-  return { schoolYearIds: new Map(years.map((y) => [y.schoolYear, y.id])) };
+// A school year's row id never changes and school years are never deleted, so the ids the
+// links need are cached per store and tenant, and re-read only when a year is missing.
+const schoolYearIdCache = new WeakMap<object, Map<string, Map<number, string>>>();
+
+export async function linkTargets(db: Executor, tenantId: string, years: (number | null)[] = []): Promise<LinkTargets> {
+  const byTenant = schoolYearIdCache.get(db) ?? new Map<string, Map<number, string>>();
+  schoolYearIdCache.set(db, byTenant);
+  const cached = byTenant.get(tenantId);
+  if (cached && years.every((y) => y === null || cached.has(y))) return { schoolYearIds: cached };
+  const rows = await new TenantRepository(db).schoolYears(tenantId);
+  const ids = new Map(rows.map((y) => [y.schoolYear, y.id]));
+  byTenant.set(tenantId, ids);
+  return { schoolYearIds: ids };
 }
 
 async function sessionsToWire(db: Executor, tenantId: string, rows: Session[]) {
   if (rows.length === 0) return [];
   const [gradingPeriods, targets] = await Promise.all([
     new SessionRepository(db).gradingPeriodsOf(tenantId, rows.map((s) => s.id)),
-    linkTargets(db, tenantId),
+    linkTargets(db, tenantId, rows.map((s) => s.schoolYear)),
   ]);
   return rows.map((s) => sessionToWire(s, gradingPeriods.get(s.id) ?? [], targets));
 }
