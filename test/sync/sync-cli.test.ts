@@ -16,13 +16,13 @@ function termbridge(args: string[], dataDir: string): Promise<{ code: number; st
   return new Promise((resolve) => {
     const env = { ...process.env };
     delete env.DATABASE_URL;
-    execFile('node', ['bin/termbridge.js', ...args, '--data-dir', dataDir], { env, timeout: 60_000 }, (err, stdout, stderr) =>
+    execFile('node', ['bin/termbridge.js', ...args, '--data-dir', dataDir], { env, timeout: 120_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
-describe('sis and sync commands', () => {
+describe('sis and sync commands', { timeout: 240_000 }, () => {
   let target: TestApp;
   let dataDir: string;
   let odsUrl: string;

@@ -164,10 +164,11 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
 
   it('the target failing with 500s, 429s, hangs and lost answers mid-run: everything arrives once it recovers, nothing duplicated', async () => {
     const p = await loaded();
-    const client = p.newClient({ timeoutMs: 300 });
+    // The client gives up on a hung request after 1 s (the proxy holds it for 3 s).
+    const client = p.newClient({ timeoutMs: 1000 });
     rig.proxy.faults = ['500', 'hang', '503', 'lose-answer', '429', '500', 'lose-answer', 'hang', '500'];
     await enqueueDirty(db(), p.district.tenantId);
-    const stats = await drainOutbox(db(), p.district.tenantId, client, FAST);
+    const stats = await drainOutbox(db(), p.district.tenantId, client, { ...FAST, maxAttempts: 20 });
     rig.proxy.faults = [];
     expect(stats).toMatchObject({ sent: 6, failed: 0, blocked: 0 });
     expect(stats.retried).toBeGreaterThanOrEqual(7);
