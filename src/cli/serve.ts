@@ -34,6 +34,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const app = await buildApp({ store, logger: { level: process.env.LOG_LEVEL ?? 'info' }, ...(adminKey ? { adminKey } : {}) });
 
   let demoSecret: string | undefined;
+  let demoClientId = DEMO_CLIENT_ID;
   if (values.demo) {
     const seeded = await seedDemoDistrict(store.db);
     // Every scope any route accepts, so the demo client can try everything.
@@ -41,8 +42,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
     const clients = new ClientRepository(store.db);
     const existing = await clients.get(DEMO_CLIENT_ID);
     if (!existing || existing.revokedAt) {
-      if (existing) await store.db.deleteFrom('access_tokens' as never).execute();
-      demoSecret = (await clients.create(DEMO_TENANT, 'Demo client', scopes, existing ? `${DEMO_CLIENT_ID}-${Date.now()}` : DEMO_CLIENT_ID)).secret;
+      // An operator revoked the demo client: leave it revoked and make a new one.
+      if (existing) demoClientId = `${DEMO_CLIENT_ID}-${Date.now()}`;
+      demoSecret = (await clients.create(DEMO_TENANT, 'Demo client', scopes, demoClientId)).secret;
     } else {
       await store.db.updateTable('api_clients' as never).set({ scopes } as never).where('client_id' as never, '=', DEMO_CLIENT_ID as never).execute();
       demoSecret = (await clients.rotateSecret(DEMO_CLIENT_ID)) ?? undefined;
@@ -77,10 +79,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const lines = [``, `termbridge is serving ${store.driver === 'pglite' ? 'the embedded database' : 'PostgreSQL'} at ${base}`, `  API docs: ${base}/docs`];
   if (demoSecret) {
     lines.push(
-      `  demo client: ${DEMO_CLIENT_ID} / ${demoSecret}`,
+      `  demo client: ${demoClientId} / ${demoSecret}`,
       ``,
       `Try it:`,
-      `  TOKEN=$(curl -s -u '${DEMO_CLIENT_ID}:${demoSecret}' -d grant_type=client_credentials ${base}/oauth/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`,
+      `  TOKEN=$(curl -s -u '${demoClientId}:${demoSecret}' -d grant_type=client_credentials ${base}/oauth/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`,
       `  curl -s -H "Authorization: Bearer $TOKEN" '${base}/data/v3/ed-fi/sessions?schoolId=255901107&schoolYear=2026'`,
       ``,
     );
