@@ -43,6 +43,9 @@ function railsQuery(request: FastifyRequest): Record<string, unknown> {
 }
 
 const TAGS = ['canvas'];
+/** Bodies as Canvas takes them: form-encoded with nested keys, or JSON. */
+const CONSUMES = ['application/x-www-form-urlencoded', 'application/json'];
+const security = (key: string) => [{ oauth2: CANVAS_SCOPES[key] ?? [] }];
 
 export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   ctx.registry.register({ name: 'canvas', prefixes: ['/api/v1'], scopes: CANVAS_SCOPES, formatError: formatCanvasError });
@@ -110,6 +113,7 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     {
       schema: {
         tags: TAGS,
+        security: security(`GET ${TERMS_PATH}`),
         summary: 'List enrollment terms',
         description: 'Active terms by default; ordered start_at desc, end_at desc, id; paged with the Link header.',
         params: AccountParams,
@@ -139,6 +143,7 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     {
       schema: {
         tags: TAGS,
+        security: security(`GET ${TERM_PATH}`),
         summary: 'Retrieve an enrollment term (with overrides and course_count)',
         params: TermParams,
         response: { 200: TermRef },
@@ -158,6 +163,8 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     {
       schema: {
         tags: TAGS,
+        security: security(`POST ${TERMS_PATH}`),
+        consumes: CONSUMES,
         summary: 'Create an enrollment term (answers 200, as Canvas does)',
         params: AccountParams,
         body: TermBodySchema,
@@ -178,6 +185,8 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     {
       schema: {
         tags: TAGS,
+        security: security(`PUT ${TERM_PATH}`),
+        consumes: CONSUMES,
         summary: 'Update an enrollment term',
         params: TermParams,
         body: TermBodySchema,
@@ -203,6 +212,7 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     {
       schema: {
         tags: TAGS,
+        security: security(`DELETE ${TERM_PATH}`),
         summary: 'Delete an enrollment term (soft: workflow_state deleted)',
         params: TermParams,
         response: { 200: TermRef },

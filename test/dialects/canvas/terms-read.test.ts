@@ -310,6 +310,16 @@ describe.each(drivers())('Canvas enrollment terms, reading, on %s', (driver) => 
     for (const key of Object.keys(CANVAS_SCOPES)) expect(t.app.ctx.registry.scopesFor(key)).toEqual(CANVAS_SCOPES[key]);
   });
 
+  it('documents the five routes at /docs with both body encodings', async () => {
+    const doc = JSON.parse((await t.app.inject({ url: '/docs/json' })).body);
+    const terms = doc.paths['/api/v1/accounts/{account_id}/terms'];
+    const term = doc.paths['/api/v1/accounts/{account_id}/terms/{id}'];
+    expect(Object.keys(terms).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(term).sort()).toEqual(['delete', 'get', 'put']);
+    for (const op of [terms.post, term.put]) expect(Object.keys(op.requestBody.content).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+    expect(terms.get.security).toEqual([{ oauth2: ['url:GET|/api/v1/accounts/:account_id/terms'] }]);
+  });
+
   it('answers unknown Canvas routes with Canvas\'s not-found body', async () => {
     const { headers } = await setup();
     const r = await t.app.inject({ url: '/api/v1/courses', headers });
