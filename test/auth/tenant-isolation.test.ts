@@ -256,7 +256,7 @@ describe.each(drivers())('tenant isolation on %s', (driver) => {
     });
   });
 
-  describe('OneRoster, Canvas and Edlink', () => {
+  describe('OneRoster, SIS, Canvas and Edlink', () => {
     it('OneRoster lists only the caller’s sessions and answers a foreign sourcedId like a missing one', async () => {
       const before = await snapshot(b);
       for (const path of ['academicSessions', 'terms', 'gradingPeriods']) {
@@ -272,6 +272,35 @@ describe.each(drivers())('tenant isolation on %s', (driver) => {
       expectLikeMissing(await call(a, 'GET', `${OR}/academicSessions/${foreign}`), await call(a, 'GET', `${OR}/academicSessions/${missing}`), foreign, missing);
       expectLikeMissing(await call(a, 'DELETE', `${OR}/academicSessions/${foreign}`), await call(a, 'DELETE', `${OR}/academicSessions/${missing}`), foreign, missing);
       expect(await snapshot(b)).toEqual(before);
+    });
+
+    it('OneRoster keeps identical sourcedIds of two tenants apart through PUT, GET and DELETE', async () => {
+      const body = (w: Twin, startDate: string) => ({
+        academicSession: { title: 'Summer School', type: 'term', startDate, endDate: '2026-07-31', schoolYear: '2026', org: { sourcedId: w.schoolOrgIds[0] } },
+      });
+      const put = (w: Twin, startDate: string) => call(w, 'PUT', `${OR}/academicSessions/shared-summer`, body(w, startDate));
+      expect((await put(a, '2026-06-02')).statusCode).toBe(201);
+      // Same sourcedId in the other tenant: a create there, not an update of A's.
+      expect((await put(b, '2026-06-09')).statusCode).toBe(201);
+      expect((await call(a, 'GET', `${OR}/academicSessions/shared-summer`)).json().academicSession.startDate).toBe('2026-06-02');
+      expect((await call(b, 'GET', `${OR}/academicSessions/shared-summer`)).json().academicSession.startDate).toBe('2026-06-09');
+      expect((await call(a, 'DELETE', `${OR}/academicSessions/shared-summer`)).statusCode).toBe(204);
+      const gone = await call(a, 'GET', `${OR}/academicSessions/shared-summer`);
+      if (gone.statusCode === 200) expect(gone.json().academicSession.status).toBe('tobedeleted'); // OneRoster shows soft deletes
+      else expect(gone.statusCode).toBe(404);
+      const still = await call(b, 'GET', `${OR}/academicSessions/shared-summer`);
+      expect(still.statusCode).toBe(200);
+      expect(still.json().academicSession).toMatchObject({ status: 'active', startDate: '2026-06-09' });
+    });
+
+    it('SIS records with the same key in two tenants stay apart', async () => {
+      const missing = await call(b, 'GET', '/sis/v1/schools/999999001');
+      expect((await call(a, 'PUT', `/sis/v1/schools/${HIGH}`, { name: 'A High School' })).statusCode).toBe(201);
+      expectLikeMissing(await call(b, 'GET', `/sis/v1/schools/${HIGH}`), missing, String(HIGH), '999999001');
+      expect((await call(b, 'PUT', `/sis/v1/schools/${HIGH}`, { name: 'B High School' })).statusCode).toBe(201);
+      expect((await call(a, 'GET', `/sis/v1/schools/${HIGH}`)).body).toContain('A High School');
+      expect((await call(b, 'DELETE', `/sis/v1/schools/${HIGH}`)).statusCode).toBeLessThan(300);
+      expect((await call(a, 'GET', `/sis/v1/schools/${HIGH}`)).body).toContain('A High School');
     });
 
     it('Edlink lists only the caller’s sessions and answers foreign ids like missing ones', async () => {
