@@ -28,17 +28,37 @@ export const emptySummary = (): PullSummary => ({ created: 0, updated: 0, delete
 
 const RANK: Record<SessionType, number> = { schoolYear: 0, semester: 1, trimester: 1, term: 1, summer: 1, other: 1, quarter: 2, gradingPeriod: 3 };
 
-/** Schools, then key changes, then sessions parents-first, then deletes (Ed-Fi's sync order). */
+/**
+ * Schools, then deletes, then key changes, then sessions parents-first. Deletes go first so a
+ * natural key the source freed (deleted, then re-created under a new id, or taken by a renamed
+ * item) is free here too; no connector yields a delete and a live record for one id in one pull.
+ */
 export function mergeOrder(records: ConnectorRecord[]): ConnectorRecord[] {
   const of = (k: ConnectorRecord['kind']) => records.filter((r) => r.kind === k);
   const sessions = of('session').map((r, i) => ({ r, i }));
   sessions.sort((a, b) => RANK[(a.r as { session: PulledSession }).session.type] - RANK[(b.r as { session: PulledSession }).session.type] || a.i - b.i);
-  return [...of('school'), ...of('keyChange'), ...sessions.map((x) => x.r), ...of('delete'), ...of('absentAreDeleted')];
+  return [...of('school'), ...of('delete'), ...of('keyChange'), ...sessions.map((x) => x.r), ...of('absentAreDeleted')];
 }
 
 class RecordFailure extends Error {}
 
-export async function mergeRecords(db: Db | Transaction<Tables>, tenantId: string, system: string, records: ConnectorRecord[]): Promise<PullSummary> {
+export interface MergeOptions {
+  /**
+   * The source's natural key is its identity (Ed-Fi): an item holding a key another item held is
+   * its successor (Ed-Fi does not even report the delete when a key is re-created), so the session
+   * passes to it. Elsewhere two live records may share a name: they stay two sessions, or, where
+   * the store's unique key forbids that, the newcomer fails.
+   */
+  keyIsIdentity?: boolean;
+}
+
+export async function mergeRecords(
+  db: Db | Transaction<Tables>,
+  tenantId: string,
+  system: string,
+  records: ConnectorRecord[],
+  options: MergeOptions = {},
+): Promise<PullSummary> {
   const sessions = new SessionRepository(db);
   const tenants = new TenantRepository(db);
   const summary = emptySummary();
@@ -152,8 +172,11 @@ export async function mergeRecords(db: Db | Transaction<Tables>, tenantId: strin
           if (!existing) {
             existing = await holderOfKey(desired, null);
             const theirs = existing?.identifiers[system];
-            if (theirs !== undefined && theirs !== record.sourceId)
-              throw new RecordFailure(`another record of this source (${theirs}) already holds ${desired.name} for this school and year`);
+            if (theirs !== undefined && theirs !== record.sourceId && !options.keyIsIdentity) {
+              const uniqueKey = desired.schoolOrgId !== null && desired.schoolYear !== null;
+              if (uniqueKey) throw new RecordFailure(`another record of this source (${theirs}) already holds ${desired.name} for this school and year`);
+              existing = null;
+            }
           }
           if (!existing) {
             await sessions.insert(tenantId, { ...desired, identifiers: { [system]: record.sourceId } });

@@ -46,7 +46,7 @@ export async function runPull(
   const newState = step.value;
   const summary = await store.db.transaction().execute(async (tx) => {
     const staged = (await new ConnectionRepository(tx).stagedRecords(tenantId, id)) as ConnectorRecord[];
-    const result = await mergeRecords(tx, tenantId, connection.identifierSystem, staged);
+    const result = await mergeRecords(tx, tenantId, connection.identifierSystem, staged, { keyIsIdentity: connection.kind === 'edfi' });
     await new ConnectionRepository(tx).completePull(tenantId, id, newState, {
       created: result.created,
       updated: result.updated,

@@ -86,6 +86,20 @@ describe.each(drivers())('Canvas connector against a live Canvas source on %s', 
     expect((await new SessionRepository(target.store.db).get(tgt.tenantId, local.find((s) => s.name === 'Term 00')!.id))!.status).toBe('deleted');
   });
 
+  it('keeps two source terms with the same name as two sessions, adopting a local one first', async () => {
+    const { src, tgt, id, repo, terms } = await setUp(1);
+    await repo.insert(src.tenantId, { ...terms[0]!, id: undefined, identifiers: undefined, properties: undefined, beginDate: '2026-01-05', endDate: '2026-05-29' });
+    const mine = await new SessionRepository(target.store.db).insert(tgt.tenantId, { ...terms[0]!, id: undefined, identifiers: undefined, properties: undefined });
+    const first = await pull(target, tgt.tenantId, id);
+    expect(first.summary).toMatchObject({ created: 1, updated: 1, failed: 0 });
+    const again = await pull(target, tgt.tenantId, id);
+    expect(again.summary).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+    const named = (await liveTerms(tgt.tenantId)).filter((s) => s.name === 'Term 00');
+    expect(named.map((s) => s.beginDate).sort()).toEqual(['2025-01-01', '2026-01-05']);
+    expect(named.some((s) => s.id === mine.id)).toBe(true);
+    void src;
+  });
+
   it('retries a 429, and after a 500 mid-run leaves the store unchanged and resumes', async () => {
     const { tgt, id } = await setUp(12);
     proxy.faults.push({ match: (l) => l.includes('/terms?'), status: 429, headers: { 'retry-after': '0' }, times: 1 });

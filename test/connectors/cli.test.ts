@@ -86,5 +86,5 @@ describe('termbridge connect / pull', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 240_000); // six CLI processes, each compiling the sources through tsx
 });

@@ -115,7 +115,17 @@ describe.each(drivers())('Ed-Fi connector against a live Ed-Fi source on %s', (d
     const all = await local.find(tgt.tenantId, { sort: [], page: { kind: 'all' } });
     expect(all.rows).toHaveLength(1 + 28 + 1); // default term + first pull + Brand New: nothing duplicated
     expect(all.rows.filter((s) => s.name === 'Session 01')).toHaveLength(0);
-    void src;
+
+    // Deleted and re-created under the same natural key (a new Ed-Fi id; the ODS does not report
+    // that delete): the natural key is the identity, so the session passes to the new item.
+    const before5 = (await local.getByIdentifier(tgt.tenantId, system, sessions[5]!.id.replace(/-/g, '')))!;
+    await repo.markDeleted(src.tenantId, sessions[5]!.id);
+    const recreated = await repo.insert(src.tenantId, { ...base(sessions[5]!), id: undefined, totalInstructionalDays: 99 });
+    const third = await pull(target, tgt.tenantId, id, { pageSize: 10 });
+    expect(third.summary).toMatchObject({ created: 0, updated: 1, failed: 0 });
+    const new5 = (await local.getByIdentifier(tgt.tenantId, system, recreated.id.replace(/-/g, '')))!;
+    expect(new5).toMatchObject({ id: before5.id, status: 'active', name: sessions[5]!.name, totalInstructionalDays: 99 });
+    expect(await local.getByIdentifier(tgt.tenantId, system, sessions[5]!.id.replace(/-/g, ''))).toBeNull();
   });
 
   it('retries a 429 (honouring Retry-After) and refreshes the token once on a 401', async () => {
