@@ -1,5 +1,6 @@
 // GET /data/v3/ed-fi/sessions: visibility, filters, paging (offset and cursor), Total-Count,
 // change windows, partitions, GET by id with ETags and links. Black-box over HTTP.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionRepository } from '../../../src/store/session-repository.ts';
 import { createTenant, drivers, startApp, type TestApp, type TestTenant } from '../../harness.ts';
@@ -220,5 +221,21 @@ describe.each(drivers())('Ed-Fi sessions reads on %s', (driver) => {
     const writeOnly = await t.app.inject({ method: 'GET', url: `${DATA}/sessions`, headers: await tenant.auth(['edfi:write']) });
     expect(writeOnly.statusCode).toBe(403);
     expect(writeOnly.json().type).toMatch(/^urn:ed-fi:api:security:authorization/);
+  });
+
+  it('never answers 500 to a random query string on any GET-many route', async () => {
+    const { c, tenant } = await setup();
+    await c.create(`${DATA}/sessions`, sessionBody(tenant.schools[0]!.schoolId!));
+    const names = ['offset', 'limit', 'pageToken', 'pageSize', 'totalCount', 'minChangeVersion', 'maxChangeVersion', 'number', 'schoolId', 'schoolYear', 'termDescriptor', 'beginDate', 'id', 'sessionName', 'x'];
+    const pair = fc.tuple(fc.constantFrom(...names), fc.oneof(fc.string(), fc.integer().map(String), fc.constantFrom('-1', '0', '500', '501', 'true', '2025-08-13', '%23', '%', '%zz')));
+    await fc.assert(
+      fc.asyncProperty(fc.array(pair, { maxLength: 5 }), fc.constantFrom('sessions', 'sessions/partitions', 'sessions/deletes', 'sessions/keyChanges', 'gradingPeriods', 'schools'), async (pairs, resource) => {
+        const query = pairs.map(([k, v]) => `${k}=${/^%/.test(v) ? v : encodeURIComponent(v)}`).join('&');
+        const res = await c.get(`${DATA}/${resource}?${query}`);
+        expect([200, 400], `${resource}?${query}: ${res.body}`).toContain(res.statusCode);
+        if (res.statusCode === 400) expect(res.json().type).toMatch(/^urn:ed-fi:api:bad-request/);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
