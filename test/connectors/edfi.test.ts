@@ -162,6 +162,14 @@ describe.each(drivers())('Ed-Fi connector against a live Ed-Fi source on %s', (d
     expect(proxy.log.slice(served).some((l) => l.includes('/ed-fi/schools'))).toBe(false);
   });
 
+  it('retries a request the source never answers once the timeout passes', async () => {
+    const { tgt, id } = await setUp();
+    proxy.faults.push({ match: (l) => l.includes('/ed-fi/gradingPeriods?'), status: 200, hang: true, times: 1 });
+    const result = await pull(target, tgt.tenantId, id, { pageSize: 100, client: { timeoutMs: 300 } });
+    expect(result.summary).toMatchObject({ created: 28, failed: 0 });
+    expect(result.requests!.retries).toBe(1);
+  });
+
   it('fails clearly on a refused credential', async () => {
     const { tgt, id } = await setUp();
     proxy.faults.push({ match: (l) => l.startsWith('POST /oauth/token'), status: 401, body: JSON.stringify({ error: 'invalid_client' }), times: 1 });

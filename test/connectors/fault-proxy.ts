@@ -12,6 +12,8 @@ export interface Fault {
   body?: string;
   /** How many matching requests to fail (Infinity: until removed). */
   times: number;
+  /** Answer nothing at all (the client's timeout must fire). */
+  hang?: boolean;
 }
 
 export interface FaultProxy {
@@ -36,6 +38,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const fault = faults.find((f) => f.times > 0 && f.match(line));
     if (fault) {
       fault.times--;
+      if (fault.hang) return; // never answered; closeAllConnections ends it
+
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
       res.end(fault.body ?? JSON.stringify({ error: `injected ${fault.status}` }));
       return;
@@ -63,7 +67,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     url,
     faults,
     log,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

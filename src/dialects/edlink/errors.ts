@@ -19,7 +19,7 @@ export type EdlinkErrorCode =
   | 'INVALID_PAGE_SIZE'
   | 'INVALID_FILTER';
 
-export type EdlinkWarningCode = 'PAGING_IGNORED' | 'INVALID_FIELD_REQUESTED' | 'DATETIME_MISSING_TIMEZONE';
+export type EdlinkWarningCode = 'PAGING_IGNORED' | 'INVALID_FIELD_REQUESTED' | 'INVALID_EXPANSION' | 'DATETIME_MISSING_TIMEZONE';
 
 export interface EdlinkMessage<C extends string> {
   code: C;

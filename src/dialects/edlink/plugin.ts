@@ -26,10 +26,11 @@ const ListQuery = Type.Object(
     $cursor: Type.Optional(Type.String({ description: 'The opaque cursor from a $next link; valid for 2 hours; overrides the other paging parameters.' })),
     $filter: Type.Optional(Type.String({ description: 'URL-encoded JSON: {"name":[{"operator":"starts with","value":"Fall"}]}' })),
     $fields: Type.Optional(Type.String({ description: 'Comma-separated fields to return, e.g. id,name' })),
+    $expand: Type.Optional(Type.String({ description: 'Sessions have no expansions; any value is ignored with an INVALID_EXPANSION warning.' })),
   },
   { additionalProperties: true },
 );
-type ListQueryT = { $first?: string; $last?: string; $after?: string; $before?: string; $cursor?: string; $filter?: string; $fields?: string };
+type ListQueryT = { $first?: string; $last?: string; $after?: string; $before?: string; $cursor?: string; $filter?: string; $fields?: string; $expand?: string };
 const IdParams = Type.Object({ id: Type.String() });
 
 /** Which rows a list route covers besides the filter. */
@@ -112,6 +113,7 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       const filter = state.filter === null ? { where: undefined, warnings: [] } : parseEdlinkFilter(state.filter);
       warnings.push(...filter.warnings);
       const pick = fieldSelection(q.$fields ?? state.fields, warnings);
+      expansionWarning(q.$expand, warnings);
       const forward = state.direction === 'forward';
       const after: Condition | undefined = state.position === null ? undefined : { field: 'rowSeq', op: forward ? 'gt' : 'lt', value: state.position };
       const found = await sessions().find(tenant.tenantId, {
@@ -158,7 +160,7 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
 
   app.get(
     `${EDLINK_PREFIX}/sessions/:id`,
-    { schema: { summary: 'Fetch one session', tags: ['edlink'], params: IdParams, querystring: Type.Object({ $fields: Type.Optional(Type.String()) }, { additionalProperties: true }), security: [{ oauth2: [EDLINK_READ] }] } },
+    { schema: { summary: 'Fetch one session', tags: ['edlink'], params: IdParams, querystring: Type.Object({ $fields: Type.Optional(Type.String()), $expand: Type.Optional(Type.String()) }, { additionalProperties: true }), security: [{ oauth2: [EDLINK_READ] }] } },
     (request, reply) => {
       const requestId = randomUUID();
       return answer(reply, requestId, async () => {
@@ -169,6 +171,7 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
           throw new EdlinkError('NOT_FOUND', `No session ${id} exists in this district.`, 404);
         const warnings: EdlinkMessage<EdlinkWarningCode>[] = [];
         const pick = fieldSelection((request.query as { $fields?: string }).$fields ?? null, warnings);
+        expansionWarning((request.query as { $expand?: string }).$expand, warnings);
         const data = pick(toEdlinkSession(session, tenant.districtId, todayIn(tenant.timeZone, ctx.now())));
         return warnings.length > 0 ? { $data: data, $warnings: warnings } : { $data: data };
       });
@@ -191,4 +194,10 @@ function fieldSelection(raw: string | null, warnings: EdlinkMessage<EdlinkWarnin
     warnings.push({ code: 'INVALID_FIELD_REQUESTED', message: `Ignored unknown fields: ${unknown.join(', ')}. Session fields: ${EDLINK_SESSION_FIELDS.join(', ')}.` });
   if (known.length === 0) return (s) => s;
   return (s) => Object.fromEntries(known.map((k) => [k, s[k]])) as Partial<EdlinkSession>;
+}
+
+/** Edlink documents no expansion for sessions: `$expand` is ignored, with a warning. */
+function expansionWarning(raw: string | undefined, warnings: EdlinkMessage<EdlinkWarningCode>[]): void {
+  if (raw === undefined || raw.trim() === '') return;
+  warnings.push({ code: 'INVALID_EXPANSION', message: `Sessions have no expansions; ignored: ${raw}.` });
 }

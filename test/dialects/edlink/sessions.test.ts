@@ -191,12 +191,15 @@ describe.each(drivers())('Edlink sessions API on %s', (driver) => {
     }
   });
 
-  it('trims objects with $fields and warns INVALID_FIELD_REQUESTED for unknown names', async () => {
+  it('trims objects with $fields, warns INVALID_FIELD_REQUESTED for unknown names and INVALID_EXPANSION for $expand', async () => {
     const tenant = await createTenant(t);
     const [s] = await insertSessions(t, tenant.tenantId, [sessionInput()]);
     const list = await get(tenant, `${BASE}/sessions?$fields=id,name,bogus`);
     expect(list.body.$data).toEqual([{ id: s!.id, name: 'Fall 2025' }]);
     expect(list.body.$warnings).toEqual([{ code: 'INVALID_FIELD_REQUESTED', message: expect.stringContaining('bogus') }]);
+    const expanded = await get(tenant, `${BASE}/sessions/${s!.id}?$expand=school`);
+    expect(expanded.body.$warnings).toEqual([{ code: 'INVALID_EXPANSION', message: expect.stringContaining('school') }]);
+    expect(expanded.body.$data.id).toBe(s!.id);
     const one = await get(tenant, `${BASE}/sessions/${s!.id}?$fields=end_date`);
     expect(one.body.$data).toEqual({ end_date: '2025-12-20T00:00:00.000Z' });
     expect(one.body.$warnings).toBeUndefined();
