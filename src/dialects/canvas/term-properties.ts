@@ -1,6 +1,7 @@
 // What Canvas keeps about a session that no other API has: the exact start_at/end_at written
 // through Canvas, the per-enrollment-type overrides, the fields an SIS import last set, and
 // the SIS import id. They live in session.properties.canvas; every other dialect ignores them.
+import { addDays } from '../../domain/calendar-date.ts';
 import type { Session } from '../../domain/session.ts';
 import { endOfLocalDay, localDayOf, startOfLocalDay } from './zoned-time.ts';
 import { formatCanvasTime } from './wire-time.ts';
@@ -62,6 +63,18 @@ export function isDefaultTerm(session: Pick<Session, 'properties'>): boolean {
 }
 
 /**
+ * The last school day of a term ending at this instant: the local day it falls on — except an
+ * end at exactly local midnight, which ends the term "until" that day, so the day before is
+ * the last (as the Canvas connector reads pulled terms), unless that would precede the first day.
+ */
+export function lastDayOf(endMs: number, timeZone: string, firstDay: string | null): string {
+  const day = localDayOf(endMs, timeZone);
+  if (startOfLocalDay(day, timeZone) !== endMs) return day;
+  const before = addDays(day, -1);
+  return firstDay !== null && before < firstDay ? day : before;
+}
+
+/**
  * start_at: the instant written through Canvas while it still falls on the session's first
  * day; otherwise (written elsewhere, or its dates changed since) 00:00 local of that day.
  */
@@ -73,9 +86,9 @@ export function termStartAt(session: Pick<Session, 'beginDate' | 'properties'>, 
 }
 
 /** end_at: as written through Canvas while still on the last day, else 23:59:59 local of it. */
-export function termEndAt(session: Pick<Session, 'endDate' | 'properties'>, timeZone: string): string | null {
+export function termEndAt(session: Pick<Session, 'beginDate' | 'endDate' | 'properties'>, timeZone: string): string | null {
   if (session.endDate === null) return null;
   const exact = canvasPropertiesOf(session).endAt;
-  if (exact && localDayOf(Date.parse(exact), timeZone) === session.endDate) return exact;
+  if (exact && lastDayOf(Date.parse(exact), timeZone, session.beginDate) === session.endDate) return exact;
   return formatCanvasTime(endOfLocalDay(session.endDate, timeZone));
 }

@@ -8,7 +8,7 @@ import { IdentifierInUseError, type SessionRepository, type SessionWithSeq } fro
 import { attributeErrors, CanvasReply } from './errors.ts';
 import { afterApiWrite, stuckFields } from './sis-stickiness.ts';
 import { parseTermDates, withoutStuckFields, type TermBody, type TermDates } from './term-body.ts';
-import { canvasPropertiesOf, isDefaultTerm, type CanvasTermProperties, type StickyField } from './term-properties.ts';
+import { canvasPropertiesOf, isDefaultTerm, lastDayOf, type CanvasTermProperties, type StickyField } from './term-properties.ts';
 import { formatCanvasTime } from './wire-time.ts';
 import { localDayOf } from './zoned-time.ts';
 
@@ -52,8 +52,12 @@ function toCanvasErrors(violations: DomainViolation[], extra: Record<string, str
   return errors;
 }
 
-function dayOf(ms: number | null, timeZone: string): string | null {
+function firstDay(ms: number | null, timeZone: string): string | null {
   return ms === null ? null : localDayOf(ms, timeZone);
+}
+
+function lastDay(ms: number | null, timeZone: string, first: string | null): string | null {
+  return ms === null ? null : lastDayOf(ms, timeZone, first);
 }
 
 function writtenFields(body: TermBody): StickyField[] {
@@ -107,13 +111,14 @@ export async function createTerm(repo: SessionRepository, clock: TenantClock, bo
   await checkSisFree(repo, clock.tenantId, body, null);
   const dates = parseTermDates(body, clock.timeZone);
   const name = nameOf(body.name);
+  const beginDate = firstDay(dates.startAt ?? null, clock.timeZone);
   const input: SessionInput = {
     schoolOrgId: null,
     schoolYear: null,
     name: typeof name === 'string' ? name : '',
     type: 'term',
-    beginDate: dayOf(dates.startAt ?? null, clock.timeZone),
-    endDate: dayOf(dates.endAt ?? null, clock.timeZone),
+    beginDate,
+    endDate: lastDay(dates.endAt ?? null, clock.timeZone, beginDate),
     parentId: null,
     termDescriptor: null,
     gradingPeriodDescriptor: null,
@@ -154,8 +159,8 @@ export async function updateTerm(repo: SessionRepository, clock: TenantClock, se
     else if (isDefaultTerm(session) && name !== session.name) extra.name = ['Cannot change the default term name'];
     else input.name = name;
   }
-  if (dates.startAt !== undefined) input.beginDate = dayOf(dates.startAt, clock.timeZone);
-  if (dates.endAt !== undefined) input.endDate = dayOf(dates.endAt, clock.timeZone);
+  if (dates.startAt !== undefined) input.beginDate = firstDay(dates.startAt, clock.timeZone);
+  if (dates.endAt !== undefined) input.endDate = lastDay(dates.endAt, clock.timeZone, input.beginDate);
   input.properties = { ...session.properties, canvas: mergedCanvasProperties(current, body, dates) };
 
   const violations = validateSession(input);

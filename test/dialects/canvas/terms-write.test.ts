@@ -153,6 +153,16 @@ describe.each(drivers())('Canvas enrollment terms, writing, on %s', (driver) => 
     expect(JSON.parse(raw.body)).toEqual({ errors: [{ message: expect.stringContaining('not valid JSON') }] });
   });
 
+  it('takes an end_at at local midnight as "until that day": the day before is the last', async () => {
+    const { tenant, api } = await setup();
+    const { body: term } = await api.create({ name: 'Until Dec 20', start_at: '2025-08-13T05:00:00Z', end_at: '2025-12-20T06:00:00Z' });
+    expect(term.end_at).toBe('2025-12-20T06:00:00Z');
+    expect(await stored(tenant, term.id)).toMatchObject({ beginDate: '2025-08-13', endDate: '2025-12-19' });
+    const { body: instant } = await api.create({ name: 'One midnight', start_at: '2025-02-01T06:00:00Z', end_at: '2025-02-01T06:00:00Z' });
+    expect(instant).toMatchObject({ start_at: '2025-02-01T06:00:00Z', end_at: '2025-02-01T06:00:00Z' });
+    expect(await stored(tenant, instant.id)).toMatchObject({ beginDate: '2025-02-01', endDate: '2025-02-01' });
+  });
+
   it('reads literal bracketed form keys and day-only dates as district midnight', async () => {
     const { tenant } = await setup();
     const r = await t.app.inject({
