@@ -34,6 +34,8 @@ export interface AppOptions {
   rateLimit?: RateLimitPolicy;
   /** Failed token requests per client id before the token endpoint answers 429. */
   failedTokenAttempts?: FailedAttemptPolicy;
+  /** Unexpired tokens one client may hold (default 50). */
+  tokensPerClient?: number;
 }
 
 /** Routes anyone may call without a token; dialects add theirs through `publicRoutes`. */
@@ -108,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clients,
     db: options.store.db,
     failedAttempts: new FailedAttemptLimiter(options.failedTokenAttempts ?? DEFAULT_FAILED_ATTEMPT_POLICY),
+    ...(options.tokensPerClient ? { tokensPerClient: options.tokensPerClient } : {}),
   });
   if (options.adminKey) await app.register(adminRoutes, ctx);
 

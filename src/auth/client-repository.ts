@@ -95,6 +95,13 @@ export class ClientRepository {
     return { token, expiresIn: lifetimeSeconds };
   }
 
+  /** How many unexpired tokens the client holds, and when the first of them expires. */
+  async liveTokens(client: Pick<ApiClient, 'tenantId' | 'clientId'>): Promise<{ count: number; firstExpiry: Date | null }> {
+    const r = await sql<{ n: string; first: Date | null }>`SELECT count(*) AS n, min(expires_at) AS first FROM access_tokens
+      WHERE tenant_id = ${client.tenantId} AND client_id = ${client.clientId} AND expires_at > now()`.execute(this.db);
+    return { count: Number(r.rows[0]?.n ?? 0), firstExpiry: r.rows[0]?.first ?? null };
+  }
+
   /**
    * The principal behind a bearer token; 'expired' if it was valid once; null if unknown or its
    * client was revoked (revocation deletes the tokens, and the join makes it hold even if it did not).

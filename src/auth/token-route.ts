@@ -40,7 +40,12 @@ export interface TokenRouteOptions {
   failedAttempts: FailedAttemptLimiter;
   /** Token lifetime in seconds (tests issue expired ones through the repository instead). */
   lifetimeSeconds?: number;
+  /** Unexpired tokens a client may hold at once (Ed-Fi's BearerTokenPerClientLimit). */
+  tokensPerClient?: number;
 }
+
+/** Ed-Fi's default is 15; ours is looser because OneRoster and Canvas clients are not used to a cap. */
+export const DEFAULT_TOKENS_PER_CLIENT = 50;
 
 export function registerTokenRoute(app: FastifyInstance, options: TokenRouteOptions): void {
   const { clients, db, failedAttempts } = options;
@@ -90,6 +95,19 @@ export function registerTokenRoute(app: FastifyInstance, options: TokenRouteOpti
         return r.rows.length > 0;
       });
       if ('invalid' in grant) return oauthError(reply, 400, 'invalid_scope', grant.invalid);
+      // Every token is a row until it expires: cap them per client, as Ed-Fi does, so a client
+      // asking for a token per request cannot grow the table without bound.
+      const cap = options.tokensPerClient ?? DEFAULT_TOKENS_PER_CLIENT;
+      const live = await clients.liveTokens(client);
+      if (live.count >= cap) {
+        const wait = Math.max(1, Math.ceil(((live.firstExpiry?.getTime() ?? Date.now()) - Date.now()) / 1000));
+        return oauthError(
+          reply.header('retry-after', String(wait)),
+          429,
+          'temporarily_unavailable',
+          `This client already holds ${live.count} unexpired tokens, the most allowed; reuse one until it expires (in ${wait} seconds) instead of requesting a new token per call.`,
+        );
+      }
       const { token, expiresIn } = await clients.issueToken(client, grant.scopes, options.lifetimeSeconds);
       return reply
         .header('cache-control', 'no-store')

@@ -12,7 +12,7 @@ describe.each(drivers())('abuse limits on %s', (driver) => {
   let t: AuthTestApp;
   let tenant: TestTenant;
   beforeAll(async () => {
-    t = await startAuthApp(driver, { rateLimit: { max: LIMIT, timeWindowMs: 60_000 } });
+    t = await startAuthApp(driver, { rateLimit: { max: LIMIT, timeWindowMs: 60_000 }, tokensPerClient: 2 });
     tenant = await createTenant(t);
   });
   afterAll(() => t.close());
@@ -60,8 +60,36 @@ describe.each(drivers())('abuse limits on %s', (driver) => {
     expect(statuses[LIMIT]).toBe(429);
   });
 
+  it('caps the unexpired tokens one client holds, answering 429 with Retry-After', async () => {
+    const clients = new ClientRepository(t.store.db);
+    const { client, secret } = await clients.create(tenant.tenantId, 'token hoarder', ['edfi:read']);
+    let n = 0; // a fresh address per request: the per-address limit of token-less routes is not under test here
+    const ask = () =>
+      t.app.inject({ method: 'POST', url: '/oauth/token', remoteAddress: `192.0.2.${++n}`, payload: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: secret } });
+    expect((await ask()).statusCode).toBe(200);
+    expect((await ask()).statusCode).toBe(200);
+    const third = await ask();
+    expect(third.statusCode).toBe(429);
+    expect(third.json().error).toBe('temporarily_unavailable');
+    expect(Number(third.headers['retry-after'])).toBeGreaterThan(1700); // the first token has ~30 minutes left
+    // Expired tokens do not count.
+    await t.store.db.updateTable('access_tokens' as never).set({ expires_at: new Date(Date.now() - 1000) } as never).where('client_id' as never, '=', client.clientId as never).execute();
+    expect((await ask()).statusCode).toBe(200);
+  });
+
+  it('limits token-less routes per address, in the route’s own format', async () => {
+    const from = (remoteAddress: string) =>
+      t.app.inject({ method: 'POST', url: '/oauth/token', remoteAddress, payload: { grant_type: 'client_credentials', client_id: 'tb_x', client_secret: 'y' } });
+    for (let i = 0; i < LIMIT; i++) expect((await from('203.0.113.50')).statusCode).toBe(401);
+    const limited = await from('203.0.113.50');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toBe('temporarily_unavailable');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await from('203.0.113.51')).statusCode).toBe(401);
+  });
+
   it('puts security headers on /docs and none on API JSON', async () => {
-    const docs = await t.app.inject({ method: 'GET', url: '/docs' });
+    const docs = await t.app.inject({ method: 'GET', url: '/docs', remoteAddress: '198.51.100.1' });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-security-policy']).toContain("default-src 'self'");
     expect(docs.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
@@ -70,7 +98,7 @@ describe.each(drivers())('abuse limits on %s', (driver) => {
     const api = await t.app.inject({ method: 'GET', url: '/data/v3/ed-fi/sessions', headers: { authorization: await bearer(['edfi:read']) } });
     expect(api.headers['content-security-policy']).toBeUndefined();
     expect(api.headers['x-frame-options']).toBeUndefined();
-    const health = await t.app.inject({ method: 'GET', url: '/healthz' });
+    const health = await t.app.inject({ method: 'GET', url: '/healthz', remoteAddress: '198.51.100.2' });
     expect(health.statusCode).toBe(200);
     expect(health.headers['content-security-policy']).toBeUndefined();
   });

@@ -23,3 +23,5 @@ CREATE TABLE access_tokens (
   FOREIGN KEY (tenant_id, client_id) REFERENCES api_clients (tenant_id, client_id)
 );
 CREATE UNIQUE INDEX access_tokens_hash ON access_tokens (token_hash);
+-- Revocation, rotation and the per-client token cap and sweep look tokens up by client.
+CREATE INDEX access_tokens_client ON access_tokens (tenant_id, client_id, expires_at);
