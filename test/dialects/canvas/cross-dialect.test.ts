@@ -9,6 +9,7 @@ import { canvasClient } from './canvas-client.ts';
 
 const ONEROSTER = '/ims/oneroster/rostering/v1p2';
 const ONEROSTER_READ = 'https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly';
+const ONEROSTER_WRITE = 'https://purl.imsglobal.org/spec/or/v1p2/scope/roster.createput';
 const EDLINK = '/api/v2/graph';
 const EDFI = '/data/v3/ed-fi';
 // Canvas-only data: overrides, the exact instants (an override start, a 05:59:59Z end), stickiness.
@@ -23,7 +24,7 @@ describe.each(drivers())('Canvas terms across the other APIs on %s', (driver) =>
 
   async function setup() {
     const tenant = await createTenant(t, { schools: 1 });
-    const headers = await tenant.auth([...ALL_CANVAS_SCOPES, ONEROSTER_READ, 'edlink:read', 'edfi:read', 'edfi:write']);
+    const headers = await tenant.auth([...ALL_CANVAS_SCOPES, ONEROSTER_READ, ONEROSTER_WRITE, 'edlink:read', 'edfi:read', 'edfi:write']);
     return { tenant, headers, api: canvasClient(t.app, headers) };
   }
   const get = async (url: string, headers: Record<string, string>) => {
@@ -71,6 +72,34 @@ describe.each(drivers())('Canvas terms across the other APIs on %s', (driver) =>
     expect((await get(`${EDLINK}/sessions/${uuid}`, headers)).body.$data).toMatchObject({ name: 'Fall Semester 2025', end_date: '2025-12-13T00:00:00.000Z' });
     // And Canvas still reads back exactly what it wrote.
     expect((await api.show('sis:FA25')).body).toMatchObject({ start_at: '2025-08-13T05:00:00Z', end_at: '2025-12-13T05:59:59Z' });
+  });
+
+  it('a Canvas term whose days OneRoster moves keeps its overrides and shows the new days\' bounds', async () => {
+    expect(served(`${ONEROSTER}/academicSessions`), 'OneRoster has not landed in src/dialects/index.ts').toBe(true);
+    const { tenant, headers, api } = await setup();
+    const { body: term } = await api.create({
+      name: 'Winter',
+      start_at: '2026-01-05T14:00:00Z',
+      end_at: '2026-03-13T22:00:00Z',
+      overrides: { TeacherEnrollment: { start_at: '2026-01-02T14:00:00Z', end_at: null } },
+    });
+    const uuid = (await new SessionRepository(t.store.db).getByCanvasId(tenant.tenantId, term.id))!.id;
+    const { academicSession } = (await get(`${ONEROSTER}/academicSessions/${uuid}`, headers)).body;
+    expect(academicSession).toMatchObject({ title: 'Winter', startDate: '2026-01-05', endDate: '2026-03-14' });
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: `${ONEROSTER}/academicSessions/${uuid}`,
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: { academicSession: { ...academicSession, title: 'Winter Term', startDate: '2026-01-06' } },
+    });
+    expect(put.statusCode, put.body).toBeLessThan(300);
+    // The start moved: Canvas shows 00:00 CST of the new day; the untouched end keeps its instant.
+    expect((await api.show(term.id)).body).toMatchObject({
+      name: 'Winter Term',
+      start_at: '2026-01-06T06:00:00Z',
+      end_at: '2026-03-13T22:00:00Z',
+      overrides: { TeacherEnrollment: { start_at: '2026-01-02T14:00:00Z', end_at: null } },
+    });
   });
 
   it('a school session written through Ed-Fi reads through Canvas; Canvas overrides stay Canvas-only', async () => {
