@@ -73,7 +73,7 @@ function measure<T>(label: string, fn: () => T): { value: T; ms: number; heapDel
 }
 
 function acknowledge(d: Derivation): SentRecord[] {
-  return d.records.map((r, i) => ({ resource: r.resource, keyText: r.keyText, naturalKey: r.naturalKey, edfiId: `id${i}`, hash: r.hash, sources: r.sources, schoolId: r.schoolId, schoolYear: r.schoolYear }));
+  return d.records.map((r, i) => ({ resource: r.resource, keyText: r.keyText, naturalKey: r.naturalKey, edfiId: `id${i}`, hash: r.hash, sources: r.sources, schoolId: r.schoolId, schoolYear: r.schoolYear, dependsOn: r.dependsOn }));
 }
 
 function scopedTo(sis: SisDataset, schoolId: number): SisDataset {

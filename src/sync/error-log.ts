@@ -97,9 +97,20 @@ export async function refusals(db: Db, tenantId: string): Promise<Set<string>> {
   return new Set(r.rows.map((x) => x.refusal_key));
 }
 
-export async function listErrors(db: Db, tenantId: string, options: { state?: ErrorState | 'all'; limit?: number; offset?: number } = {}): Promise<SyncError[]> {
+export interface ErrorFilter {
+  state?: ErrorState | 'all';
+  kind?: SyncError['kind'] | undefined;
+  resource?: string | undefined;
+  schoolId?: number | undefined;
+  limit?: number;
+  offset?: number;
+}
+
+export async function listErrors(db: Db, tenantId: string, options: ErrorFilter = {}): Promise<SyncError[]> {
   const state = options.state ?? 'open';
   const r = await sql<any>`SELECT * FROM sync_errors WHERE tenant_id = ${tenantId} ${state === 'all' ? sql`` : sql`AND state = ${state}`}
+    ${options.kind ? sql`AND kind = ${options.kind}` : sql``} ${options.resource ? sql`AND resource = ${options.resource}` : sql``}
+    ${options.schoolId !== undefined ? sql`AND school_id = ${String(options.schoolId)}::bigint` : sql``}
     ORDER BY error_id LIMIT ${options.limit ?? 100} OFFSET ${options.offset ?? 0}`.execute(db);
   return r.rows.map(toSyncError);
 }

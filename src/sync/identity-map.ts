@@ -15,12 +15,13 @@ export async function loadSentRecords(db: Db, tenantId: string, schoolIds: numbe
     hash: string;
     school_id: string | null;
     school_year: number;
+    depends_on: string[];
     sources: string[] | null;
-  }>`SELECT r.key_text, r.resource, r.natural_key, r.edfi_id, r.hash, r.school_id, r.school_year,
+  }>`SELECT r.key_text, r.resource, r.natural_key, r.edfi_id, r.hash, r.school_id, r.school_year, r.depends_on,
         array_remove(array_agg(m.source_key ORDER BY m.source_key), NULL) AS sources
       FROM sync_records r LEFT JOIN sync_identity_map m ON m.tenant_id = r.tenant_id AND m.key_text = r.key_text
       WHERE r.tenant_id = ${tenantId} ${scope}
-      GROUP BY r.key_text, r.resource, r.natural_key, r.edfi_id, r.hash, r.school_id, r.school_year
+      GROUP BY r.key_text, r.resource, r.natural_key, r.edfi_id, r.hash, r.school_id, r.school_year, r.depends_on
       ORDER BY r.key_text`.execute(db);
   return r.rows.map((x) => ({
     resource: x.resource,
@@ -31,6 +32,7 @@ export async function loadSentRecords(db: Db, tenantId: string, schoolIds: numbe
     sources: x.sources ?? [],
     schoolId: x.school_id === null ? null : Number(x.school_id),
     schoolYear: x.school_year,
+    dependsOn: x.depends_on ?? [],
   }));
 }
 
@@ -56,16 +58,18 @@ export interface Acknowledged {
   sources: string[];
   schoolId: number | null;
   schoolYear: number;
+  dependsOn: string[];
 }
 
 /** The target now holds this item under keyText (moved from previousKeyText on a key change). */
 export async function recordUpsert(tx: Db, tenantId: string, a: Acknowledged): Promise<void> {
   if (a.previousKeyText && a.previousKeyText !== a.keyText)
     await sql`DELETE FROM sync_records WHERE tenant_id = ${tenantId} AND key_text = ${a.previousKeyText}`.execute(tx);
-  await sql`INSERT INTO sync_records (tenant_id, key_text, resource, natural_key, edfi_id, hash, school_id, school_year)
-    VALUES (${tenantId}, ${a.keyText}, ${a.resource}, ${JSON.stringify(a.naturalKey)}::jsonb, ${a.edfiId}, ${a.hash}, ${a.schoolId === null ? null : String(a.schoolId)}::bigint, ${a.schoolYear})
+  await sql`INSERT INTO sync_records (tenant_id, key_text, resource, natural_key, edfi_id, hash, school_id, school_year, depends_on)
+    VALUES (${tenantId}, ${a.keyText}, ${a.resource}, ${JSON.stringify(a.naturalKey)}::jsonb, ${a.edfiId}, ${a.hash}, ${a.schoolId === null ? null : String(a.schoolId)}::bigint,
+      ${a.schoolYear}, ${a.dependsOn}::text[])
     ON CONFLICT (tenant_id, key_text) DO UPDATE SET natural_key = EXCLUDED.natural_key, edfi_id = COALESCE(EXCLUDED.edfi_id, sync_records.edfi_id),
-      hash = EXCLUDED.hash, school_id = EXCLUDED.school_id, school_year = EXCLUDED.school_year, sent_at = now()`.execute(tx);
+      hash = EXCLUDED.hash, school_id = EXCLUDED.school_id, school_year = EXCLUDED.school_year, depends_on = EXCLUDED.depends_on, sent_at = now()`.execute(tx);
   await replaceSources(tx, tenantId, a.resource, a.keyText, a.sources);
 }
 

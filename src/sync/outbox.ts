@@ -52,22 +52,28 @@ export async function releaseExpiredLocks(db: Db, tenantId: string): Promise<voi
 }
 
 export async function claimOps(db: Db, tenantId: string, workerId: string, limit: number, lockSeconds: number): Promise<OutboxOp[]> {
-  const r = await sql<any>`
-    WITH ready AS (
-      SELECT c.tenant_id, c.op_id FROM sync_outbox c
-      WHERE c.tenant_id = ${tenantId} AND c.status = 'pending' AND c.next_attempt_at <= now()
-        AND NOT EXISTS (
-          SELECT 1 FROM sync_outbox p
-          WHERE p.tenant_id = c.tenant_id AND p.status IN ('pending', 'in_flight')
-            AND (p.batch_id < c.batch_id OR (p.batch_id = c.batch_id AND p.rank < c.rank)))
-      ORDER BY c.batch_id, c.rank, c.op_id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED)
-    UPDATE sync_outbox o SET status = 'in_flight', locked_by = ${workerId}, locked_until = now() + make_interval(secs => ${lockSeconds}),
-      attempts = o.attempts + 1, updated_at = now()
-    FROM ready WHERE o.tenant_id = ready.tenant_id AND o.op_id = ready.op_id
-    RETURNING o.*`.execute(db);
-  return r.rows.map(toOp).sort((a, b) => a.opId - b.opId);
+  // Shared among claimers, exclusive against a planner (sync-planning takes it exclusively): a
+  // plan never reads the identity map while an operation is being claimed, and nothing is
+  // claimed halfway through a plan replacing the queue.
+  return db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock_shared(hashtext(${`termbridge-sync:${tenantId}`}))`.execute(tx);
+    const r = await sql<any>`
+      WITH ready AS (
+        SELECT c.tenant_id, c.op_id FROM sync_outbox c
+        WHERE c.tenant_id = ${tenantId} AND c.status = 'pending' AND c.next_attempt_at <= now()
+          AND NOT EXISTS (
+            SELECT 1 FROM sync_outbox p
+            WHERE p.tenant_id = c.tenant_id AND p.status IN ('pending', 'in_flight')
+              AND (p.batch_id < c.batch_id OR (p.batch_id = c.batch_id AND p.rank < c.rank)))
+        ORDER BY c.batch_id, c.rank, c.op_id
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+      UPDATE sync_outbox o SET status = 'in_flight', locked_by = ${workerId}, locked_until = now() + make_interval(secs => ${lockSeconds}),
+        attempts = o.attempts + 1, updated_at = now()
+      FROM ready WHERE o.tenant_id = ready.tenant_id AND o.op_id = ready.op_id
+      RETURNING o.*`.execute(tx);
+    return r.rows.map(toOp).sort((a, b) => a.opId - b.opId);
+  });
 }
 
 /** Finishes an operation this worker holds; false if the lock was lost (another worker owns it now). */

@@ -15,6 +15,8 @@ export interface SentRecord {
   sources: string[];
   schoolId: number | null;
   schoolYear: number;
+  /** keyTexts of the items it referenced when sent. */
+  dependsOn: string[];
 }
 
 export type OpAction = 'post' | 'put' | 'delete';
@@ -135,9 +137,32 @@ export function planSync(derivation: Derivation, sent: readonly SentRecord[], op
     ops.push(removal(r, 'removed'));
   }
 
-  ops.sort((a, b) => a.rank - b.rank || cmp(a.keyText, b.keyText) || cmp(a.action, b.action));
+  const kept = keepReferenced(ops, sent);
+  kept.sort((a, b) => a.rank - b.rank || cmp(a.keyText, b.keyText) || cmp(a.action, b.action));
   remaps.sort((a, b) => cmp(a.keyText, b.keyText));
-  return { ops, remaps };
+  return { ops: kept, remaps };
+}
+
+/**
+ * Drops deletes of items that something staying in the target still references (a session
+ * kept because its calendar is excluded still points at its grading periods): the target would
+ * refuse them, and they go once nothing references them.
+ */
+function keepReferenced(ops: PlannedOp[], sent: readonly SentRecord[]): PlannedOp[] {
+  const deleting = new Set(ops.filter((o) => o.action === 'delete').map((o) => o.keyText));
+  const replaced = new Map(ops.filter((o) => o.action !== 'delete' && o.previousKeyText).map((o) => [o.previousKeyText!, o]));
+  for (;;) {
+    const referenced = new Set<string>();
+    for (const o of ops) if (o.action !== 'delete') for (const d of o.dependsOn) referenced.add(d);
+    for (const r of sent) {
+      if (deleting.has(r.keyText) || replaced.has(r.keyText)) continue;
+      for (const d of r.dependsOn) referenced.add(d);
+    }
+    const blocked = [...deleting].filter((k) => referenced.has(k));
+    if (blocked.length === 0) break;
+    for (const k of blocked) deleting.delete(k);
+  }
+  return ops.filter((o) => o.action !== 'delete' || deleting.has(o.keyText));
 }
 
 function upsert(d: DerivedRecord, action: 'post' | 'put', previousKeyText: string | null, reason: PlannedOp['reason']): PlannedOp {

@@ -74,6 +74,7 @@ export async function resync(db: Db, tenantId: string, client: EdfiClient, optio
       sources: [],
       schoolId: item.schoolId,
       schoolYear: item.schoolYear,
+      dependsOn: [],
     });
   }
 

@@ -85,6 +85,7 @@ export async function processOp(db: Db, tenantId: string, client: EdfiClient, op
           sources: op.sources,
           schoolId: op.schoolId,
           schoolYear: op.schoolYear,
+          dependsOn: op.dependsOn,
         });
       await resolveSendErrors(tx, tenantId, op.keyText);
     });

@@ -19,6 +19,7 @@ function acknowledged(sis: SisDataset): SentRecord[] {
     sources: r.sources,
     schoolId: r.schoolId,
     schoolYear: r.schoolYear,
+    dependsOn: r.dependsOn,
   }));
 }
 const plan = (sis: SisDataset, sent: SentRecord[], mode: 'incremental' | 'resync' = 'incremental', refused?: Set<string>) =>
@@ -131,6 +132,20 @@ describe('planSync', () => {
     const p = plan(sis, sent);
     expect(p.ops).toEqual([]);
     expect(p.remaps).toEqual([{ keyText: expect.stringContaining('First Semester'), sources: ['Term:hs-s1', 'Term:hs-s1-copy'] }]);
+  });
+
+  it('does not delete a grading period that a session kept in the target still references', () => {
+    const sis = kansasDistrict();
+    const sent = acknowledged(sis);
+    sis.calendars[0]!.exclude = true; // the high school's sessions stay (no resync yet) ...
+    sis.gradingPeriods = []; // ... so their grading periods must stay too
+    expect(plan(sis, sent).ops).toEqual([]);
+    expect(summary(plan(sis, sent, 'resync'))).toEqual([
+      'delete sessions 2026 First Semester',
+      'delete sessions 2026 Second Semester',
+      'delete gradingPeriods First Six Weeks',
+      'delete gradingPeriods Second Six Weeks',
+    ]);
   });
 
   it('never deletes school years', () => {

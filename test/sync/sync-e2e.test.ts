@@ -227,6 +227,9 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
     const errors = (await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors', headers: p.sisHeaders })).json().errors;
     expect(errors.map((e: any) => `${e.kind} ${e.action} ${e.resource}`).sort()).toEqual(['blocked post sessions', 'send post gradingPeriods']);
     const refused = errors.find((e: any) => e.kind === 'send');
+    const onlySends = (await rig.source.app.inject({ method: 'GET', url: `/sis/v1/sync/errors?kind=send&resource=gradingPeriods&schoolId=${p.hs}`, headers: p.sisHeaders })).json().errors;
+    expect(onlySends.map((e: any) => e.errorId)).toEqual([refused.errorId]);
+    expect((await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors?kind=oops', headers: p.sisHeaders })).statusCode).toBe(400);
     expect(refused.responseStatus).toBe(400);
     expect(refused.requestBody).toMatchObject({ gradingPeriodName: 'Second Six Weeks' });
     expect(JSON.stringify(refused.responseBody)).toContain('No Such Period');

@@ -21,16 +21,29 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void 
         summary: 'The sync error log (default: open entries)',
         querystring: Type.Object({
           state: Type.Optional(Type.String({ description: STATES.join(' | ') })),
+          kind: Type.Optional(Type.String({ description: 'derive | send | blocked' })),
+          resource: Type.Optional(Type.String({ description: 'schoolYearTypes | gradingPeriods | sessions' })),
+          schoolId: Type.Optional(Type.Integer({ minimum: 1 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
           offset: Type.Optional(Type.Integer({ minimum: 0 })),
         }),
       },
     },
     async (request) => {
-      const q = request.query as { state?: string; limit?: number; offset?: number };
+      const q = request.query as { state?: string; kind?: string; resource?: string; schoolId?: number; limit?: number; offset?: number };
       if (q.state !== undefined && !(STATES as readonly string[]).includes(q.state))
         throw new SisApiError(400, `state '${q.state}' is not one of ${STATES.join(', ')}.`);
-      const errors = await listErrors(db(), request.principal.tenantId, { state: (q.state ?? 'open') as ErrorState | 'all', limit: q.limit ?? 100, offset: q.offset ?? 0 });
+      if (q.kind !== undefined && !['derive', 'send', 'blocked'].includes(q.kind)) throw new SisApiError(400, `kind '${q.kind}' is not one of derive, send, blocked.`);
+      if (q.resource !== undefined && !['schoolYearTypes', 'gradingPeriods', 'sessions'].includes(q.resource))
+        throw new SisApiError(400, `resource '${q.resource}' is not one of schoolYearTypes, gradingPeriods, sessions.`);
+      const errors = await listErrors(db(), request.principal.tenantId, {
+        state: (q.state ?? 'open') as ErrorState | 'all',
+        kind: q.kind as 'derive' | 'send' | 'blocked' | undefined,
+        resource: q.resource,
+        schoolId: q.schoolId,
+        limit: q.limit ?? 100,
+        offset: q.offset ?? 0,
+      });
       return { errors };
     },
   );

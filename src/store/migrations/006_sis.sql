@@ -117,6 +117,8 @@ CREATE TABLE sync_records (
   hash        text NOT NULL,
   school_id   bigint,
   school_year integer NOT NULL,
+  -- key_texts of the items this one references, so no item is deleted while one still does
+  depends_on  text[] NOT NULL DEFAULT '{}',
   sent_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, key_text)
 );
