@@ -143,6 +143,21 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
     expect(await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.el}`)).toEqual([]);
   });
 
+  it('a Sessions toggle turned off sends nothing new and deletes nothing; resync --resource sessions then deletes only sessions', async () => {
+    const p = await synced();
+    await sis(p, 'PUT', '/sis/v1/syncYears/2026', { stateCode: 'KS', sessionsEnabled: false });
+    await sis(p, 'PUT', '/sis/v1/terms/hs-s1', { calendarId: 'hs', name: 'Semester 1', termTypeCode: 'S1', startDate: '2025-08-20', endDate: '2025-12-22' });
+    await sis(p, 'DELETE', '/sis/v1/terms/hs-s2');
+    await sis(p, 'DELETE', '/sis/v1/gradingPeriods/gp2');
+    expect(await sync(p)).toMatchObject({ planned: 0, sent: 0 }); // gp2 is still referenced by the kept First Semester
+    expect((await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}`)).map((s: any) => s.endDate).sort()).toEqual(['2025-12-19', '2026-05-22']);
+    const report = await resync(db(), p.district.tenantId, p.client, { schools: [p.hs], resources: ['sessions'] });
+    expect(report.enqueued.ops).toBe(1);
+    expect(await drainOutbox(db(), p.district.tenantId, p.client, FAST)).toMatchObject({ sent: 1, failed: 0 });
+    expect((await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}`)).map((s: any) => s.sessionName)).toEqual(['2026 First Semester']);
+    expect(await p.odsGet(`/data/v3/ed-fi/gradingPeriods?schoolId=${p.hs}`)).toHaveLength(2);
+  });
+
   it('resync after hand edits in the ODS: a session deleted by hand comes back, one added by hand goes', async () => {
     const p = await synced();
     const writer = await p.ods.auth(['edfi:read', 'edfi:write']);
