@@ -30,16 +30,18 @@ describe.each(drivers())('merging pulled snapshots on %s', (driver) => {
 
   // Each source id keeps its school and year (so no two live records ever share a unique key);
   // its name suffix, type, dates and presence change from snapshot to snapshot.
-  const row = (id: number) =>
+  const row = (id: number): fc.Arbitrary<SourceRow> =>
     fc.record({
       sourceId: fc.constant(`src-${id}`),
-      school: fc.constant(([0, 1, null] as const)[id % 3]!),
+      school: fc.constant<0 | 1 | null>(([0, 1, null] as const)[id % 3]!),
       name: fc.constantFrom('', ' (rev)', ' B').map((suffix) => `Session ${id}${suffix}`),
       type: fc.constantFrom('term' as const, 'semester' as const, 'gradingPeriod' as const),
       begin: fc.integer({ min: 0, max: 300 }),
       length: fc.integer({ min: 0, max: 120 }),
     });
-  const snapshot = fc.uniqueArray(fc.integer({ min: 0, max: 11 }), { maxLength: 10 }).chain((ids) => (ids.length === 0 ? fc.constant([]) : fc.tuple(...ids.map(row))));
+  const snapshot: fc.Arbitrary<SourceRow[]> = fc
+    .uniqueArray(fc.integer({ min: 0, max: 11 }), { maxLength: 10 })
+    .chain((ids) => (ids.length === 0 ? fc.constant<SourceRow[]>([]) : fc.tuple(...ids.map(row)).map((rows) => [...rows])));
 
   it('mirrors every snapshot and re-pulls without writing', async () => {
     await fc.assert(
@@ -70,7 +72,7 @@ describe.each(drivers())('merging pulled snapshots on %s', (driver) => {
           { kind: 'absentAreDeleted' },
         ];
         const repo = new SessionRepository(t.store.db);
-        for (const rows of snapshots as SourceRow[][]) {
+        for (const rows of snapshots) {
           const first = await runPull(t.store, (await new ConnectionRepository(t.store.db).get(tenant.tenantId, id))!, new SnapshotConnector(records(rows)));
           expect(first.summary.failed).toBe(0);
           const all = (await repo.find(tenant.tenantId, { sort: [], page: { kind: 'all' } })).rows.filter((s) => system in s.identifiers);
