@@ -160,6 +160,22 @@ describe.each(drivers())('POST /oauth/token on %s', (driver) => {
     expect(big.json().error).toBe('invalid_request');
   });
 
+  it('stops a client’s existing tokens at once when its secret is rotated or it is revoked', async () => {
+    const clients = new ClientRepository(t.store.db);
+    const victim = await newClient(t.store, tenant, ['edfi:read']);
+    const issue = async (secret: string) =>
+      (await token({ grant_type: 'client_credentials', client_id: victim.id, client_secret: secret })).json().access_token as string;
+    const api = (accessToken: string) => t.app.inject({ method: 'GET', url: '/changeQueries/v1/availableChangeVersions', headers: { authorization: `Bearer ${accessToken}` } });
+    const before = await issue(victim.secret);
+    expect((await api(before)).statusCode).toBe(200);
+    const secret = await clients.rotateSecret(victim.id);
+    expect((await api(before)).statusCode).toBe(401);
+    const after = await issue(secret!);
+    expect((await api(after)).statusCode).toBe(200);
+    await clients.revoke(victim.id);
+    expect((await api(after)).statusCode).toBe(401);
+  });
+
   it('keeps secrets only as scrypt hashes', async () => {
     const row = await t.store.db.selectFrom('api_clients' as never).selectAll().where('client_id' as never, '=', c.id as never).executeTakeFirst();
     expect(JSON.stringify(row)).not.toContain(c.secret);
