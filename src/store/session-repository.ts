@@ -48,6 +48,20 @@ export interface SessionWithSeq extends Session {
   rowSeq: number;
 }
 
+/** A grading period a session links to, as much of it as a reference needs. */
+export interface GradingPeriodLink {
+  id: string;
+  gradingPeriodDescriptor: string | null;
+  name: string;
+  /** The grading period's Ed-Fi schoolId (jsonb carries bigint as a number). */
+  schoolId: number | null;
+  schoolYear: number | null;
+}
+
+export interface SessionWithGradingPeriods extends SessionWithSeq {
+  gradingPeriods: GradingPeriodLink[];
+}
+
 export function toSession(r: SessionRow): SessionWithSeq {
   return {
     id: r.id,
@@ -98,6 +112,29 @@ export class SessionRepository {
       const count = await sql<{ n: string }>`SELECT count(*) AS n FROM ${FROM} WHERE ${whereSql(tenantId, { where: query.where, page: { kind: 'all' } })}`.execute(this.db);
       result.total = Number(count.rows[0]?.n ?? 0);
     }
+    return result;
+  }
+
+  /**
+   * find(), each row with the live grading periods it links to (Ed-Fi's SessionGradingPeriod),
+   * in one round trip instead of find() + gradingPeriodsOf(): the Ed-Fi read path's hot query.
+   */
+  async findWithGradingPeriods(tenantId: string, query: Query): Promise<{ rows: SessionWithGradingPeriods[]; total?: number }> {
+    const where = whereSql(tenantId, query);
+    const page = query.page;
+    const limit = page.kind === 'all' ? sql`` : sql` LIMIT ${page.limit}`;
+    const offset = page.kind === 'offset' && page.offset > 0 ? sql` OFFSET ${page.offset}` : sql``;
+    const rows = await sql<SessionRow & { grading_periods: GradingPeriodLink[] | null }>`SELECT ${SELECT},
+      (SELECT jsonb_agg(jsonb_build_object('id', g.id, 'gradingPeriodDescriptor', g.grading_period_descriptor, 'name', g.name,
+          'schoolId', go.school_id, 'schoolYear', g.school_year) ORDER BY g.period_sequence NULLS LAST, g.begin_date, g.row_seq)
+        FROM session_grading_periods l JOIN sessions g ON g.tenant_id = l.tenant_id AND g.id = l.grading_period_id
+        LEFT JOIN orgs go ON go.tenant_id = g.tenant_id AND go.id = g.school_org_id
+        WHERE l.tenant_id = s.tenant_id AND l.session_id = s.id AND g.status = 'active') AS grading_periods
+      FROM ${FROM} WHERE ${where} ORDER BY ${orderSql(query.sort)}${limit}${offset}`.execute(this.db);
+    const result: { rows: SessionWithGradingPeriods[]; total?: number } = {
+      rows: rows.rows.map((r) => ({ ...toSession(r), gradingPeriods: r.grading_periods ?? [] })),
+    };
+    if (query.withTotal) result.total = await this.count(tenantId, query);
     return result;
   }
 

@@ -54,7 +54,10 @@ export function termDescriptorOf(s: Pick<Session, 'termDescriptor' | 'type'>): s
   return s.termDescriptor ?? DEFAULT_TERM_DESCRIPTOR[s.type];
 }
 
-export function sessionToWire(s: Session, gradingPeriods: Session[], targets: LinkTargets) {
+/** What a session's gradingPeriodReference needs of a linked grading period. */
+export type LinkedGradingPeriod = Pick<Session, 'id' | 'gradingPeriodDescriptor' | 'name' | 'schoolId' | 'schoolYear'>;
+
+export function sessionToWire(s: Session, gradingPeriods: LinkedGradingPeriod[], targets: LinkTargets) {
   return {
     id: toEdfiId(s.id),
     schoolReference: schoolReference(s),

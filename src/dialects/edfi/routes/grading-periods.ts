@@ -82,6 +82,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
     view: GRADING_PERIODS_VIEW,
     filters: GRADING_PERIOD_FILTERS,
     conditions: gradingPeriodFilterConditions,
+    find: (tenantId, query) => new SessionRepository(db).find(tenantId, query),
     toWire: (tenantId, rows) => toWire(db, tenantId, rows),
     querySchema: Type.Object({ ...PagingQuery, ...FilterSchemas }),
     itemSchema: GradingPeriodSchema,

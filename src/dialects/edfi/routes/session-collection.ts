@@ -3,7 +3,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { and, type Condition } from '../../../query/ast.ts';
+import { and, type Condition, type Query } from '../../../query/ast.ts';
 import { SessionRepository, type SessionWithSeq } from '../../../store/session-repository.ts';
 import { changeWindowConditions, pagingHeaders, toStoreQuery } from '../collection-query.ts';
 import { DATA, route, tenantOf, type EdfiRoutes } from '../edfi-route.ts';
@@ -20,7 +20,8 @@ export interface SessionCollection {
   view: Condition;
   filters: FilterSpec;
   conditions(filters: Record<string, FilterValue>): Condition[];
-  /** Rows → wire items (one batch, so references are looked up once per page). */
+  /** The store read and the mapping of its rows (one batch, so references are looked up once per page). */
+  find(tenantId: string, query: Query): Promise<{ rows: SessionWithSeq[]; total?: number }>;
   toWire(tenantId: string, rows: SessionWithSeq[]): Promise<unknown[]>;
   querySchema: TSchema;
   itemSchema: TSchema;
@@ -38,7 +39,7 @@ export function registerSessionCollection(r: EdfiRoutes, c: SessionCollection): 
       if (!parsed.ok) throw parameterValidationFailed(parsed.message);
       const q = parsed.value;
       const tenantId = tenantOf(request);
-      const found = await new SessionRepository(r.ctx.store.db).find(tenantId, toStoreQuery(q, c.view, c.conditions(q.filters)));
+      const found = await c.find(tenantId, toStoreQuery(q, c.view, c.conditions(q.filters)));
       reply.headers(pagingHeaders(q, found.rows, found.total));
       return c.toWire(tenantId, found.rows);
     },

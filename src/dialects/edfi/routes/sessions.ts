@@ -5,7 +5,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { validateSession, validateWithinParent } from '../../../domain/validation.ts';
 import type { Session, SessionInput } from '../../../domain/session.ts';
 import type { Tables } from '../../../store/schema.ts';
-import { SessionRepository, type SessionWithSeq } from '../../../store/session-repository.ts';
+import { SessionRepository, type SessionWithGradingPeriods, type SessionWithSeq } from '../../../store/session-repository.ts';
+import { and, eq } from '../../../query/ast.ts';
 import { TenantRepository } from '../../../store/tenant-repository.ts';
 import { DATA, itemLocation, route, tenantOf, type EdfiRoutes } from '../edfi-route.ts';
 import { isEdfiSession, SESSIONS_VIEW } from '../edfi-view.ts';
@@ -49,13 +50,10 @@ export async function linkTargets(db: Executor, tenantId: string, years: (number
   return { schoolYearIds: ids };
 }
 
-async function sessionsToWire(db: Executor, tenantId: string, rows: Session[]) {
+async function sessionsToWire(db: Executor, tenantId: string, rows: SessionWithGradingPeriods[]) {
   if (rows.length === 0) return [];
-  const [gradingPeriods, targets] = await Promise.all([
-    new SessionRepository(db).gradingPeriodsOf(tenantId, rows.map((s) => s.id)),
-    linkTargets(db, tenantId, rows.map((s) => s.schoolYear)),
-  ]);
-  return rows.map((s) => sessionToWire(s, gradingPeriods.get(s.id) ?? [], targets));
+  const targets = await linkTargets(db, tenantId, rows.map((s) => s.schoolYear));
+  return rows.map((s) => sessionToWire(s, s.gradingPeriods, targets));
 }
 
 function parseBody(request: FastifyRequest, refuseId: boolean): WireSession {
@@ -111,7 +109,8 @@ export function registerSessions(r: EdfiRoutes): void {
     view: SESSIONS_VIEW,
     filters: SESSION_FILTERS,
     conditions: sessionFilterConditions,
-    toWire: (tenantId, rows) => sessionsToWire(db, tenantId, rows),
+    find: (tenantId, query) => new SessionRepository(db).findWithGradingPeriods(tenantId, query),
+    toWire: (tenantId, rows) => sessionsToWire(db, tenantId, rows as SessionWithGradingPeriods[]),
     querySchema: SessionQuery,
     itemSchema: SessionSchema,
     filterSchemas: Object.fromEntries(Object.keys(SESSION_FILTERS).map((k) => [k, SessionQuery.properties[k as keyof typeof SessionQuery.properties]])),
@@ -125,7 +124,10 @@ export function registerSessions(r: EdfiRoutes): void {
     async (request: FastifyRequest, reply: FastifyReply) => {
       const tenantId = tenantOf(request);
       const { id } = request.params as { id: string };
-      const s = await visibleSession(new SessionRepository(db), tenantId, fromEdfiId(id));
+      const uuid = fromEdfiId(id);
+      // One query: the view's conditions and the grading period links with the row.
+      const found = uuid === null ? null : (await new SessionRepository(db).findWithGradingPeriods(tenantId, { where: and(SESSIONS_VIEW, eq('id', uuid)), sort: [], page: { kind: 'offset', offset: 0, limit: 1 } })).rows[0];
+      const s = found ?? null;
       if (!s) throw notFound();
       reply.header('etag', etagHeader(s.changeVersion));
       if (parseEtag(request.headers['if-none-match']) === s.changeVersion) return reply.code(304).send();
