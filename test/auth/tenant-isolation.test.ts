@@ -307,6 +307,19 @@ describe.each(drivers())('tenant isolation on %s', (driver) => {
       const res = await call(a, 'GET', '/api/v2/graph/sessions?$first=1000');
       expect(res.statusCode, res.body).toBe(200);
       expectNothingOf(b, res, 'Edlink sessions');
+      // A's $next cursor replayed by B: refused or B's own rows, never A's.
+      const first = await call(a, 'GET', '/api/v2/graph/sessions?$first=1');
+      const next = first.json().$next as string;
+      expect(next).toContain('$cursor=');
+      const cursor = next.slice(next.indexOf('$cursor=') + '$cursor='.length);
+      const mine = await call(a, 'GET', `/api/v2/graph/sessions?$cursor=${cursor}`);
+      expect(mine.statusCode).toBe(200);
+      const replayed = await call(b, 'GET', `/api/v2/graph/sessions?$cursor=${cursor}`);
+      expect([200, 400]).toContain(replayed.statusCode);
+      expectNothingOf(a, replayed, 'replayed Edlink cursor');
+      const filtered = await call(a, 'GET', `/api/v2/graph/sessions?$filter=${encodeURIComponent(JSON.stringify({ start_date: [{ operator: 'gte', value: '2025-01-01' }] }))}`);
+      expect(filtered.statusCode, filtered.body).toBe(200);
+      expectNothingOf(b, filtered, 'Edlink $filter');
       const foreign = uuidOf(b.sessions.fall);
       const missing = uuidOf(MISSING_HEX);
       expectLikeMissing(await call(a, 'GET', `/api/v2/graph/sessions/${foreign}`), await call(a, 'GET', `/api/v2/graph/sessions/${missing}`), foreign, missing);
