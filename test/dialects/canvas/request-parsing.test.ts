@@ -155,3 +155,46 @@ describe('Link headers', () => {
     );
   });
 });
+
+describe('any input', () => {
+  const json = fc.jsonValue({ maxDepth: 4 });
+  const termLike = fc.record(
+    {
+      name: json,
+      start_at: fc.oneof(json, fc.constant('2025-08-13T05:00:00Z'), fc.constant('2025-08-13')),
+      end_at: fc.oneof(json, fc.constant('2025-12-20T05:59:59Z')),
+      sis_term_id: json,
+      overrides: fc.oneof(json, fc.dictionary(fc.constantFrom('StudentEnrollment', 'teacher_enrollment', 'ObserverEnrollment', 'x'), json)),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('is read into a term body or refused with a Canvas 400, never anything else', () => {
+    fc.assert(
+      fc.property(fc.oneof(json, fc.record({ enrollment_term: fc.oneof(json, termLike), override_sis_stickiness: json }, { requiredKeys: [] })), fc.constantFrom('POST' as const, 'PUT' as const), (body, method) => {
+        try {
+          const parsed = parseTermBody(body, {}, method);
+          parseTermDates(parsed, 'America/Chicago');
+        } catch (e) {
+          expect(e).toBeInstanceOf(CanvasReply);
+          expect((e as CanvasReply).status).toBe(400);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('as list parameters always gives a page of 1..100 from page 1, or invalidPage', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('workflow_state', 'include', 'term_name', 'per_page', 'page', 'subaccount_id', 'other'), fc.oneof(fc.string(), fc.array(fc.string()))), (query) => {
+        const p = parseTermListParams(query);
+        if (p === 'invalidPage') return;
+        expect(p.page).toBeGreaterThanOrEqual(1);
+        expect(p.perPage).toBeGreaterThanOrEqual(1);
+        expect(p.perPage).toBeLessThanOrEqual(100);
+        if (p.states) for (const st of p.states) expect(['active', 'deleted']).toContain(st);
+      }),
+    );
+  });
+});
+

@@ -1,5 +1,7 @@
 // POST, PUT and DELETE …/terms over HTTP, in both body encodings: every Canvas rule and error.
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import qs from 'qs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CANVAS_SCOPES } from '../../../src/dialects/canvas/scopes.ts';
@@ -274,6 +276,31 @@ describe.each(drivers())('Canvas enrollment terms, writing, on %s', (driver) => 
     const updates = await Promise.all(terms.map((id) => api.update(id, { sis_term_id: 'race 2' })));
     expect(updates.map((r) => r.status).sort()).toEqual([200, 400, 400, 400]);
     for (const r of updates.filter((x) => x.status === 400)) expect(r.body).toEqual(attributeError('sis_source_id', 'SIS ID "race 2" is already in use'));
+  });
+
+  it('answers any create or update body with 200 or a Canvas 400, never a 500', async () => {
+    const { api } = await setup();
+    const { body: term } = await api.create({ name: 'Target', sis_term_id: 'fuzz-target' });
+    const value = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('2025-08-13T05:00:00Z', '2025-08-13', '', '2025-13-40'), fc.integer(), fc.boolean(), fc.constant(null));
+    const term_ = fc.record(
+      {
+        name: value,
+        start_at: value,
+        end_at: value,
+        sis_term_id: fc.oneof(value, fc.dictionary(fc.string({ maxLength: 3 }), value, { maxKeys: 2 })),
+        overrides: fc.dictionary(fc.constantFrom('StudentEnrollment', 'ta_enrollment', 'ObserverEnrollment'), fc.oneof(value, fc.record({ start_at: value, end_at: value }, { requiredKeys: [] })), { maxKeys: 2 }),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(term_, fc.jsonValue({ maxDepth: 2 })), fc.constantFrom<Encoding>('form', 'json'), fc.boolean(), async (et, encoding, update) => {
+        const body = { enrollment_term: et, override_sis_stickiness: 'false' };
+        const r = update ? await api.call('PUT', `${api.base}/${term.id}`, body, encoding) : await api.call('POST', api.base, body, encoding);
+        expect([200, 400], JSON.stringify({ encoding, body: encoding === 'form' ? qs.stringify(body) : body, answer: r.body })).toContain(r.status);
+        if (r.status === 400) expect(r.body).toSatisfy((b: Record<string, unknown>) => typeof b.message === 'string' || b.errors !== undefined);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('takes exactly one new change version per create, update and delete', async () => {
