@@ -7,7 +7,7 @@ import type { Session, SessionInput } from '../../../domain/session.ts';
 import type { Tables } from '../../../store/schema.ts';
 import { SessionRepository, type SessionWithGradingPeriods, type SessionWithSeq } from '../../../store/session-repository.ts';
 import { and, eq } from '../../../query/ast.ts';
-import { TenantRepository } from '../../../store/tenant-repository.ts';
+import { TenantRepository, type Org } from '../../../store/tenant-repository.ts';
 import { DATA, itemLocation, route, tenantOf, type EdfiRoutes } from '../edfi-route.ts';
 import { isEdfiSession, SESSIONS_VIEW } from '../edfi-view.ts';
 import { etagHeader, parseEtag } from '../etag.ts';
@@ -68,10 +68,10 @@ interface Resolved {
 }
 
 /** References → canonical input, checked against the domain rules every dialect shares. */
-async function resolve(tx: Executor, tenantId: string, w: WireSession, existing: Session | null): Promise<Resolved> {
+async function resolve(tx: Executor, tenantId: string, w: WireSession, existing: Session | null, knownSchool?: Org): Promise<Resolved> {
   const refs = new ReferenceResolver(tx, tenantId);
   const term = await refs.descriptor('TermDescriptor', w.termDescriptor, '$.termDescriptor');
-  const school = await refs.school(w.schoolId);
+  const school = knownSchool ?? (await refs.school(w.schoolId));
   await refs.schoolYear(w.schoolYear);
   const gradingPeriods = await refs.gradingPeriods(w.gradingPeriods, school.id);
   const input = sessionInputFromWire(w, { schoolOrgId: school.id, termDescriptor: term.uri, descriptorType: term.sessionType }, existing);
@@ -149,7 +149,7 @@ export function registerSessions(r: EdfiRoutes): void {
         const repo = new SessionRepository(tx);
         const school = await new ReferenceResolver(tx, tenantId).school(w.schoolId);
         const existing = await repo.findByNaturalKey(tenantId, school.id, w.schoolYear, w.sessionName);
-        const { input, gradingPeriodIds } = await resolve(tx, tenantId, w, existing);
+        const { input, gradingPeriodIds } = await resolve(tx, tenantId, w, existing, school);
         if (!existing) {
           const created = await repo.insert(tenantId, input);
           await repo.setGradingPeriods(tenantId, created.id, gradingPeriodIds);
