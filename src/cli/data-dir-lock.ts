@@ -27,7 +27,8 @@ export class DataDirBusyError extends Error {
   ) {
     super(
       `the data directory ${dataDir} is in use by 'termbridge ${holder.command}' (pid ${holder.pid}, since ${holder.startedAt}); ` +
-        `the embedded database allows one process at a time — wait for it to finish or stop it, or use DATABASE_URL with a PostgreSQL server`,
+        `the embedded database allows one process at a time — wait for it to finish or stop it, or use DATABASE_URL with a PostgreSQL server ` +
+        `(if pid ${holder.pid} is not termbridge, remove ${lockPath(dataDir)})`,
     );
   }
 }
@@ -44,6 +45,32 @@ export function isProcessAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
   }
+}
+
+/**
+ * When a process started (ms since epoch), on Linux; undefined elsewhere or if unknown. Lets a
+ * lock whose pid was reused by an unrelated, later process count as stale.
+ */
+export function processStartedAt(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // field 3 onwards; comm may hold spaces
+    const ticks = Number(fields[19]); // field 22: starttime, in clock ticks after boot
+    const bootTime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(bootTime)) return undefined;
+    return bootTime * 1000 + (ticks / 100) * 1000; // USER_HZ is 100 on every Linux ABI node runs on
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the lock's process is still the one that wrote it. */
+function holds(info: LockInfo): boolean {
+  if (!isProcessAlive(info.pid)) return false;
+  const started = processStartedAt(info.pid);
+  const locked = Date.parse(info.startedAt);
+  // A process that started after the lock was written cannot have written it (2 s for clock granularity).
+  return started === undefined || Number.isNaN(locked) || started <= locked + 2000;
 }
 
 /** The lock as written, or null if there is none. Unreadable content counts as held by nobody. */
@@ -66,7 +93,7 @@ export function readLock(dataDir: string): LockInfo | null {
 /** The lock if a live process holds it; a stale lock (dead pid) reads as none. */
 export function liveLock(dataDir: string): LockInfo | null {
   const info = readLock(dataDir);
-  return info && isProcessAlive(info.pid) ? info : null;
+  return info && holds(info) ? info : null;
 }
 
 function writeAtomically(path: string, info: LockInfo, exclusive: boolean): void {
@@ -105,8 +132,8 @@ export function acquireDataDirLock(dataDir: string, command: string): DataDirLoc
         throw err;
       }
       const holder = readLock(dataDir);
-      if (holder && isProcessAlive(holder.pid)) throw new DataDirBusyError(dataDir, holder);
-      unlinkSync(path); // stale: its process is gone
+      if (holder && holds(holder)) throw new DataDirBusyError(dataDir, holder);
+      unlinkSync(path); // stale: its process is gone (or its pid now belongs to a later process)
     }
   }
   let released = false;

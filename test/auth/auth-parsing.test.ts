@@ -9,7 +9,7 @@ import { FailedAttemptLimiter } from '../../src/auth/failed-attempts.ts';
 import { bearerToken } from '../../src/auth/hook.ts';
 import { basicCredentials } from '../../src/auth/token-route.ts';
 import { grantScopes, parseScopeRequest } from '../../src/auth/token-scope.ts';
-import { acquireDataDirLock, DataDirBusyError, liveLock, lockPath, readLock } from '../../src/cli/data-dir-lock.ts';
+import { acquireDataDirLock, DataDirBusyError, liveLock, lockPath, processStartedAt, readLock } from '../../src/cli/data-dir-lock.ts';
 
 const OR = 'https://purl.imsglobal.org/spec/or/v1p2/scope/';
 
@@ -122,6 +122,13 @@ describe('the data directory lock', () => {
       expect(readLock(dir)).toBeNull();
       writeFileSync(lockPath(dir), JSON.stringify({ pid: 2 ** 22 + 7, command: 'serve', startedAt: 'then' }));
       expect(liveLock(dir)).toBeNull();
+      // A live pid that started after the lock was written is a reused pid: stale too (Linux).
+      writeFileSync(lockPath(dir), JSON.stringify({ pid: process.pid, command: 'serve', startedAt: '2000-01-01T00:00:00Z' }));
+      if (processStartedAt(process.pid) !== undefined) expect(liveLock(dir)).toBeNull();
+      writeFileSync(lockPath(dir), JSON.stringify({ pid: process.pid, command: 'serve', startedAt: new Date().toISOString() }));
+      expect(liveLock(dir)?.pid).toBe(process.pid);
+      expect(() => acquireDataDirLock(dir, 'clients list')).toThrow(/in use by 'termbridge serve'/);
+      writeFileSync(lockPath(dir), JSON.stringify({ pid: 2 ** 22 + 7, command: 'serve', startedAt: 'then' }));
       const again = acquireDataDirLock(dir, 'clients list');
       expect(readLock(dir)?.command).toBe('clients list');
       again.release();
