@@ -83,6 +83,12 @@ export async function finishOp(tx: Db, tenantId: string, opId: number, workerId:
   return Number(r.numAffectedRows ?? 0) > 0;
 }
 
+/** A worker that stops (bad credentials, shutdown) hands its claims back untouched. */
+export async function releaseClaims(db: Db, tenantId: string, workerId: string): Promise<void> {
+  await sql`UPDATE sync_outbox SET status = 'pending', locked_by = NULL, locked_until = NULL, updated_at = now()
+    WHERE tenant_id = ${tenantId} AND status = 'in_flight' AND locked_by = ${workerId}`.execute(db);
+}
+
 export async function retryLater(db: Db, tenantId: string, opId: number, workerId: string, delayMs: number, httpStatus: number | null, error: string): Promise<void> {
   await sql`UPDATE sync_outbox SET status = 'pending', next_attempt_at = now() + make_interval(secs => ${delayMs / 1000}),
       last_status = ${httpStatus}, last_error = ${error}, locked_by = NULL, locked_until = NULL, updated_at = now()

@@ -7,7 +7,7 @@ import type { Db } from '../store/database.ts';
 import type { EdfiClient } from './edfi-client.ts';
 import { recordSendError, resolveSendErrors } from './error-log.ts';
 import { edfiIdOf, missingParents, recordDelete, recordUpsert } from './identity-map.ts';
-import { claimOps, finishOp, outboxCounts, releaseExpiredLocks, retryLater, type OutboxOp } from './outbox.ts';
+import { claimOps, finishOp, outboxCounts, releaseClaims, releaseExpiredLocks, retryLater, type OutboxOp } from './outbox.ts';
 import { sendOperation } from './send-operation.ts';
 
 export interface WorkerOptions {
@@ -137,7 +137,15 @@ export async function drainOutbox(db: Db, tenantId: string, client: EdfiClient, 
       await new Promise((r) => setTimeout(r, waitMs));
       continue;
     }
-    const results = await Promise.all(ops.map((op) => processOp(db, tenantId, client, op, workerId, o).then((r) => (o.onOutcome?.(op, r), r))));
+    let results: Awaited<ReturnType<typeof processOp>>[];
+    try {
+      results = await Promise.all(ops.map((op) => processOp(db, tenantId, client, op, workerId, o).then((r) => (o.onOutcome?.(op, r), r))));
+    } catch (err) {
+      // Not an operation's fault (the target refused our credentials, the store went away):
+      // give the claims back so another run can send them, and stop.
+      await releaseClaims(db, tenantId, workerId).catch(() => undefined);
+      throw err;
+    }
     for (const r of results) {
       if (r === 'sent') stats.sent++;
       else if (r === 'failed') stats.failed++;

@@ -2,7 +2,8 @@
 // as the state's Ed-Fi ODS on a real loopback port (OAuth2 client credentials).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueDirty, enqueuePlan } from '../../src/sync/sync-planning.ts';
-import { claimOps } from '../../src/sync/outbox.ts';
+import { claimOps, outboxCounts } from '../../src/sync/outbox.ts';
+import { EdfiClient } from '../../src/sync/edfi-client.ts';
 import { drainOutbox } from '../../src/sync/worker.ts';
 import { resync } from '../../src/sync/resync.ts';
 import { drivers } from '../harness.ts';
@@ -222,6 +223,15 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
     const posts = rig.proxy.log.slice(mark).filter((w) => w.method === 'POST').map((w) => JSON.stringify(w.body));
     expect(new Set(posts).size).toBe(posts.length);
     expect(posts.length).toBe(planned.ops - 1); // the school year already exists in the ODS: found, not posted
+  });
+
+  it('wrong target credentials stop the run with an actionable message and send nothing; the claims go back to the queue', async () => {
+    const p = await loaded();
+    const wrong = new EdfiClient({ baseUrl: rig.proxy.url, key: 'nobody', secret: 'nothing' });
+    await enqueueDirty(db(), p.district.tenantId);
+    await expect(drainOutbox(db(), p.district.tenantId, wrong, FAST)).rejects.toThrow(/refused the client credentials \(401\).*sync target set/);
+    expect(await outboxCounts(db(), p.district.tenantId)).toMatchObject({ pending: 6, inFlight: 0, sent: 0 });
+    expect(await drainOutbox(db(), p.district.tenantId, p.newClient(), FAST)).toMatchObject({ sent: 6 });
   });
 
   it('an expired token is refreshed once on 401 and the call repeated', async () => {
