@@ -4,7 +4,9 @@
 // incremental run after one term changes (which must plan exactly one operation), both
 // whole-district and scoped to the changed school as the worker does it. With --store it also
 // loads the district into the embedded database and times the stored incremental path.
-//   node --expose-gc bin/run-ts.js bench/sync.ts [--schools 2000] [--store]
+// With --send N it also sends an N-school district to a second termbridge app (the Ed-Fi target)
+// over loopback with OAuth2, and times the worker and one SIS change end to end.
+//   node --expose-gc bin/run-ts.js bench/sync.ts [--schools 2000] [--store] [--send 100]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { addDays } from '../src/domain/calendar-date.ts';
@@ -13,7 +15,7 @@ import { planSync, type SentRecord } from '../src/sync/plan.ts';
 import type { SisDataset } from '../src/sync/sis-model.ts';
 import { loadStateRuleBook } from '../src/sync/state-rule-book.ts';
 
-const { values } = parseArgs({ args: process.argv.slice(process.argv.findIndex((a) => a.endsWith('sync.ts')) + 1), options: { schools: { type: 'string' }, store: { type: 'boolean' } } });
+const { values } = parseArgs({ args: process.argv.slice(process.argv.findIndex((a) => a.endsWith('sync.ts')) + 1), options: { schools: { type: 'string' }, store: { type: 'boolean' }, send: { type: 'string' } } });
 const SCHOOLS = Number(values.schools ?? 2000);
 const CALENDARS = 3;
 const DAYS = 180;
@@ -52,7 +54,11 @@ function district(): SisDataset {
       sis.gradingPeriods.push({ gradingPeriodId: `${schoolId}-gp${g}`, schoolId, schoolYear: YEAR, name: `Six Weeks ${g + 1}`, descriptor: 'uri://ed-fi.org/GradingPeriodDescriptor#Grading Period', periodSequence: g + 1, beginDate: b, endDate: e });
     }
   }
-  for (const code of CODES.filter((c) => c !== 'MT')) sis.termTypeMappings.push({ schoolYear: YEAR, termTypeCode: code, termDescriptor: `uri://ed-fi.org/TermDescriptor#${code}` });
+  const descriptor: Record<string, string> = {
+    Q1: 'First Quarter', Q2: 'Second Quarter', Q3: 'Third Quarter', Q4: 'Fourth Quarter', S1: 'Fall Semester', S2: 'Spring Semester',
+    T1: 'First Trimester', T2: 'Second Trimester', T3: 'Third Trimester', YR: 'Year Round', SM: 'Summer Semester',
+  };
+  for (const code of CODES.filter((c) => c !== 'MT')) sis.termTypeMappings.push({ schoolYear: YEAR, termTypeCode: code, termDescriptor: `uri://ed-fi.org/TermDescriptor#${descriptor[code]}` });
   sis.syncYears.push({ schoolYear: YEAR, stateCode: 'KS', sessionsEnabled: true });
   return sis;
 }
@@ -161,6 +167,86 @@ if (values.store) {
   result.store = { loadMs, planEnqueueWholeDistrictMs: planMs, wholeDistrictOps: first.ops, oneTermChangedPlanMs: dirtyMs, oneTermChangedOps: dirty.ops };
   result.pass = ok && dirty.ops === 1;
   await store.close();
+}
+
+if (values.send) {
+  const n = Number(values.send);
+  const { openStore } = await import('../src/store/database.ts');
+  const { TenantRepository } = await import('../src/store/tenant-repository.ts');
+  const { ClientRepository } = await import('../src/auth/client-repository.ts');
+  const { buildApp } = await import('../src/server.ts');
+  const { SisRepository } = await import('../src/sync/sis-repository.ts');
+  const { enqueueDirty } = await import('../src/sync/sync-planning.ts');
+  const { drainOutbox } = await import('../src/sync/worker.ts');
+  const { EdfiClient } = await import('../src/sync/edfi-client.ts');
+  const small: SisDataset = scopedToSchools(sis, n);
+  // BENCH_DATABASE_URL puts both apps on PostgreSQL (tenants get unique names); else PGlite.
+  const pgUrl = process.env.BENCH_DATABASE_URL;
+  const suffix = Date.now().toString(36);
+  const STATE = `state_${suffix}`;
+  const DISTRICT = `district_${suffix}`;
+  const storeOptions = pgUrl ? { databaseUrl: pgUrl } : { dataDir: 'memory://' };
+  // The target: a second termbridge app with the same schools, on a loopback port.
+  const targetStore = await openStore(storeOptions);
+  const targetApp = await buildApp({ store: targetStore });
+  await new TenantRepository(targetStore.db).create({ tenantId: STATE, name: 'State ODS' });
+  await new TenantRepository(targetStore.db).addSchoolYear(STATE, YEAR);
+  for (const s of small.schools) await new TenantRepository(targetStore.db).addSchool(STATE, { name: s.name, schoolId: s.schoolId });
+  const { client, secret } = await new ClientRepository(targetStore.db).create(STATE, 'sync', ['edfi:read', 'edfi:write']);
+  await targetApp.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(targetApp.server.address() as import('node:net').AddressInfo).port}`;
+  const store = await openStore(storeOptions);
+  await new TenantRepository(store.db).create({ tenantId: DISTRICT, name: 'District' });
+  await new SisRepository(store.db).save(DISTRICT, small);
+  const edfi = new EdfiClient({ baseUrl: url, key: client.clientId, secret });
+  const t0 = performance.now();
+  const planned = await enqueueDirty(store.db, DISTRICT);
+  const planMs = performance.now() - t0;
+  const t1 = performance.now();
+  const stats = await drainOutbox(store.db, DISTRICT, edfi, { concurrency: 8 });
+  const sendMs = performance.now() - t1;
+  const opsPerSecond = Math.round((stats.sent / sendMs) * 1000);
+  process.stdout.write(`${`send: plan ${n}-school district`.padEnd(46)} ${String(Math.round(planMs)).padStart(9)} ms   ${planned.ops} ops\n`);
+  process.stdout.write(`${'send: worker to a termbridge target (8 at once)'.padEnd(46)} ${String(Math.round(sendMs)).padStart(9)} ms   sent ${stats.sent}, failed ${stats.failed}: ${opsPerSecond} ops/s\n`);
+  const changed = small.terms.find((t) => t.termTypeCode === 'S2')!;
+  const t2 = performance.now();
+  // Three days later than every calendar's S2 (calendars are a day apart), so the session changes.
+  await new SisRepository(store.db).save(DISTRICT, { ...district0(), terms: [{ ...changed, endDate: addDays(changed.endDate!, 3) }] });
+  const one = await enqueueDirty(store.db, DISTRICT);
+  const oneStats = await drainOutbox(store.db, DISTRICT, edfi, { concurrency: 8 });
+  const oneMs = Math.round(performance.now() - t2);
+  process.stdout.write(`${'send: one term changed, SIS write to ODS ack'.padEnd(46)} ${String(oneMs).padStart(9)} ms   planned ${one.ops}, sent ${oneStats.sent}\n`);
+  result.send = { targetDatabase: pgUrl ? 'postgres' : 'pglite', schools: n, ops: planned.ops, planMs: Math.round(planMs), sendMs: Math.round(sendMs), sent: stats.sent, failed: stats.failed, opsPerSecond, oneTermEndToEndMs: oneMs, oneTermOps: one.ops };
+  result.pass = result.pass === true && stats.failed === 0 && one.ops === 1 && oneStats.sent === 1;
+  await targetApp.close();
+  await targetStore.close();
+  await store.close();
+}
+
+/**
+ * The first n schools, without trimesters and with quarter grading periods: termbridge as a
+ * target refuses a grading period that begins before the session referencing it (real ODSs do
+ * not check this), and six-week periods inside trimesters would trip that check.
+ */
+function scopedToSchools(sis: SisDataset, n: number): SisDataset {
+  const schools = new Set(sis.schools.slice(0, n).map((s) => s.schoolId));
+  const calendars = new Set(sis.calendars.filter((c) => schools.has(c.schoolId)).map((c) => c.calendarId));
+  const terms = sis.terms.filter((t) => calendars.has(t.calendarId) && !['T1', 'T2', 'T3'].includes(t.termTypeCode ?? ''));
+  const gradingPeriods = [...schools].flatMap((schoolId) =>
+    ['Q1', 'Q2', 'Q3', 'Q4'].map((code, i) => {
+      const q = terms.find((t) => t.termId === `${schoolId}-c0-${code}`)!;
+      return { gradingPeriodId: `${schoolId}-nine-${i + 1}`, schoolId, schoolYear: YEAR, name: `Nine Weeks ${i + 1}`, descriptor: 'uri://ed-fi.org/GradingPeriodDescriptor#Grading Period', periodSequence: i + 1, beginDate: q.startDate!, endDate: q.endDate! };
+    }),
+  );
+  return {
+    ...sis,
+    schools: sis.schools.filter((s) => schools.has(s.schoolId)),
+    calendars: sis.calendars.filter((c) => calendars.has(c.calendarId)),
+    terms: terms.map((t) => ({ ...t })),
+    calendarDays: sis.calendarDays.filter((d) => calendars.has(d.calendarId)),
+    courseSections: [],
+    gradingPeriods,
+  };
 }
 
 function district0(): SisDataset {
