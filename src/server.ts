@@ -13,6 +13,7 @@ import { authHook, type TokenAuthority } from './auth/hook.ts';
 import { ClientRepository } from './auth/client-repository.ts';
 import { DEFAULT_FAILED_ATTEMPT_POLICY, FailedAttemptLimiter, type FailedAttemptPolicy } from './auth/failed-attempts.ts';
 import { oauthDialect } from './auth/oauth-dialect.ts';
+import { documentRouteScopes } from './auth/openapi-security.ts';
 import { RateLimitedError, rateLimitFromEnv, registerRateLimit, type RateLimitPolicy } from './auth/rate-limit.ts';
 import { registerSecurityHeaders } from './auth/security-headers.ts';
 import { registerTokenRoute } from './auth/token-route.ts';
@@ -68,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (PUBLIC_ROUTES(route.url)) registry.markPublic(routeKey(m, route.url));
     }
   });
+  const documentedScopes = documentRouteScopes(app, registry);
   await registerSecurityHeaders(app);
   await registerRateLimit(app, options.rateLimit ?? rateLimitFromEnv());
 
@@ -77,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'termbridge', description: 'Academic sessions as Ed-Fi, OneRoster, Canvas and Edlink', version: '0.1.0' },
-      components: { securitySchemes: { oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: {} } } } } },
+      components: { securitySchemes: { oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: documentedScopes } } } } },
       security: [{ oauth2: [] }],
     },
   });

@@ -57,6 +57,29 @@ describe.each(drivers())('the route table on %s', (driver) => {
     expect(guarded.length).toBeGreaterThan(5);
   });
 
+  it('makes public only the token endpoint, health, docs and Ed-Fi discovery', () => {
+    const allowed = (k: string) => /^(GET|HEAD) (\/|\/healthz|\/docs(\/.*)?)$/.test(k) || k === 'POST /oauth/token';
+    const extra = registry().routes().filter((k) => registry().isPublic(k) && !allowed(k));
+    expect(extra, `unexpected public routes: ${extra.join(', ')}`).toEqual([]);
+    expect(registry().isPublic('POST /oauth/token')).toBe(true);
+  });
+
+  it('documents each operation’s scopes in /docs', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, { security?: { oauth2: string[] }[] }>>;
+      components: { securitySchemes: { oauth2: { flows: { clientCredentials: { scopes: Record<string, string> } } } } };
+    };
+    expect(Object.keys(doc.components.securitySchemes.oauth2.flows.clientCredentials.scopes).sort()).toEqual(registry().knownScopes());
+    let checked = 0;
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops)) {
+        const key = `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`;
+        expect(op.security, key).toEqual(registry().isPublic(key) ? [] : [{ oauth2: registry().scopesFor(key) }]);
+        checked++;
+      }
+    expect(checked).toBeGreaterThan(10);
+  });
+
   it('has no scope entry for a route that does not exist', () => {
     const served = new Set(registry().routes());
     const stale = registry()
