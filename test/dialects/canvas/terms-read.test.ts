@@ -38,6 +38,10 @@ describe.each(drivers())('Canvas enrollment terms, reading, on %s', (driver) => 
     ...over,
   });
 
+  async function repoGet(tenant: TestTenant, canvasId: number) {
+    return new SessionRepository(t.store.db).getByCanvasId(tenant.tenantId, canvasId);
+  }
+
   async function insert(tenant: TestTenant, over: Partial<SessionInput>) {
     return new SessionRepository(t.store.db).insert(tenant.tenantId, session(over));
   }
@@ -72,6 +76,18 @@ describe.each(drivers())('Canvas enrollment terms, reading, on %s', (driver) => 
     expect(r.status).toBe(200);
     // America/Chicago: CDT (−5) in August, CST (−6) in December.
     expect(r.body).toMatchObject({ id: s.canvasId, name: 'Fall', start_at: '2025-08-13T05:00:00Z', end_at: '2025-12-20T05:59:59Z', sis_term_id: 'F25', overrides: {}, course_count: 0 });
+  });
+
+  it('uses the tenant\'s own time zone (UTC when it names no zone Intl knows)', async () => {
+    const { tenant, api } = await setup();
+    const s = await insert(tenant, { name: 'Kiwi term', beginDate: '2026-02-02', endDate: '2026-04-17' });
+    await sql`UPDATE tenants SET time_zone = 'Pacific/Auckland' WHERE tenant_id = ${tenant.tenantId}`.execute(t.store.db);
+    // NZDT (+13) in February and April (DST ends April 5: +12).
+    expect((await api.show(s.canvasId)).body).toMatchObject({ start_at: '2026-02-01T11:00:00Z', end_at: '2026-04-17T11:59:59Z' });
+    const { body: written } = await api.create({ name: 'Written in NZ', start_at: '2026-02-01T11:00:00Z', end_at: '2026-02-01T12:00:00Z' });
+    expect(await repoGet(tenant, written.id)).toMatchObject({ beginDate: '2026-02-02', endDate: '2026-02-02' });
+    await sql`UPDATE tenants SET time_zone = 'Mars/Olympus_Mons' WHERE tenant_id = ${tenant.tenantId}`.execute(t.store.db);
+    expect((await api.show(s.canvasId)).body).toMatchObject({ start_at: '2026-02-02T00:00:00Z', end_at: '2026-04-17T23:59:59Z' });
   });
 
   it('addresses a term by id, sis_term_id:, sis:, hex:sis_term_id: and default, and nothing else', async () => {
