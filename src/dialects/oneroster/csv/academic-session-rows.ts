@@ -2,8 +2,8 @@
 // come first, in order; termbridge's own columns follow as `metadata.*` extensions (the binding
 // allows metadata columns at the right), so an export carries everything OneRoster shows.
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
-import { isIsoDate } from '../../../domain/calendar-date.ts';
+import { parse, type Options } from 'csv-parse';
+import { isIsoDate, MAX_DATE, MIN_DATE, withinSqlRange } from '../../../domain/calendar-date.ts';
 import type { SessionStatus, SessionType } from '../../../domain/session.ts';
 import { validateSession } from '../../../domain/validation.ts';
 import { GUID } from '../academic-session-input.ts';
@@ -48,6 +48,22 @@ export interface SessionRecord {
 export type RowResult = { record: SessionRecord } | { problems: CsvProblem[] };
 
 const FILE = 'academicSessions.csv';
+
+// A file repeats the same few hundred dates a million times: check and convert each once.
+const DATE_CACHE_LIMIT = 50_000;
+const validDates = new Map<string, boolean>();
+const endDates = new Map<string, string>();
+function remember<V>(cache: Map<string, V>, key: string, compute: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) {
+    if (cache.size >= DATE_CACHE_LIMIT) cache.clear();
+    v = compute();
+    cache.set(key, v);
+  }
+  return v;
+}
+const isDate = (v: string) => remember(validDates, v, () => isIsoDate(v) && withinSqlRange(v));
+const toCanonicalEnd = (v: string) => remember(endDates, v, () => canonicalEndDate(v));
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 
 /** Checks the header; returns the extension columns' positions or the problem. */
@@ -94,9 +110,11 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
   }
   const t = canonicalType(type);
   if (!t) bad('type', `'${type}' is not one of ${WIRE_TYPES.join(', ')}.`);
+  const datesOk = isDate(startDate) && isDate(endDate);
   for (const [column, value] of [['startDate', startDate], ['endDate', endDate]] as const)
-    if (!isIsoDate(value)) bad(column, `'${value}' is not a date written YYYY-MM-DD.`);
-  if (isIsoDate(startDate) && isIsoDate(endDate) && endDate <= startDate)
+    if (!isDate(value))
+      bad(column, isIsoDate(value) ? `${value} must be within the range ${MIN_DATE} to ${MAX_DATE}.` : `'${value}' is not a date written YYYY-MM-DD.`);
+  if (datesOk && endDate <= startDate)
     bad('endDate', `${endDate} must be after startDate ${startDate} (endDate is the first day after the session).`);
   if (parentSourcedId !== '' && !GUID.test(parentSourcedId)) bad('parentSourcedId', `'${parentSourcedId}' is not a sourcedId.`);
   if (parentSourcedId !== '' && parentSourcedId === sourcedId) bad('parentSourcedId', 'a session cannot be its own parent.');
@@ -110,7 +128,7 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
     name: title,
     type: t ?? 'other',
     beginDate: startDate,
-    endDate: isIsoDate(endDate) ? canonicalEndDate(endDate) : endDate,
+    endDate: datesOk ? toCanonicalEnd(endDate) : endDate,
     parentSourcedId: parentSourcedId === '' ? null : parentSourcedId,
     schoolYear: Number(schoolYear),
     orgSourcedId: undefined,
@@ -154,19 +172,18 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
         if (value !== '') record.extra[column.slice('metadata.'.length)] = value;
     }
   });
-  if (t && isIsoDate(startDate) && isIsoDate(endDate))
-    for (const v of validateSession({ ...record, schoolOrgId: null, parentId: null, termDescriptor: null, gradingPeriodDescriptor: null, periodSequence: null, totalInstructionalDays: null, schoolYear: Number(schoolYear) || null }))
-      if (v.field === 'name' || v.field === 'schoolYear' || v.field === 'beginDate' || v.field === 'endDate') {
-        const column = v.field === 'name' ? 'title' : v.field === 'beginDate' ? 'startDate' : v.field;
-        // One problem per cell: the checks above already said what is wrong with the dates.
-        if (!problems.some((p) => p.column === column)) bad(column, v.message);
-      }
+  // The domain's rules for the name and school year (the dates were checked above).
+  for (const v of validateSession({ name: title, type: record.type, schoolYear: Number(schoolYear) || null, beginDate: null, endDate: null, schoolOrgId: null, parentId: null, termDescriptor: null, gradingPeriodDescriptor: null, periodSequence: null, totalInstructionalDays: null }))
+    if ((v.field === 'name' || v.field === 'schoolYear') && !problems.some((p) => p.column === (v.field === 'name' ? 'title' : v.field))) bad(v.field === 'name' ? 'title' : v.field, v.message);
   return problems.length > 0 ? { problems } : { record };
 }
 
 /** Every row of academicSessions.csv as a record or its problems; the header's problem ends it. */
 export async function* academicSessionRows(stream: Readable, mode: FileMode): AsyncGenerator<RowResult> {
-  const parser = stream.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  // on_record rather than info: true, which copies a whole info object per row.
+  const parser = stream.pipe(
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, on_record: (record: string[], context: { lines: number }) => ({ record, info: { lines: context.lines } }) } as unknown as Options),
+  );
   let extensions: string[] | null = null;
   let rows = 0;
   try {

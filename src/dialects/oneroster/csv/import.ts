@@ -9,7 +9,7 @@ import { CsvProblems, type CsvProblem } from './csv-problem.ts';
 import type { CsvSource } from './csv-source.ts';
 import { readManifest, type FileMode, type ImportedFile } from './manifest.ts';
 import { applyOrgs, readOrgRows } from './org-rows.ts';
-import { checkDuplicates, checkNaturalKeys, resolveOrgs, resolveParents, resolveSessions } from './staged-checks.ts';
+import { checkDuplicates, checkResolved, resolveStaged } from './staged-checks.ts';
 import { BATCH_ROWS, createStaging, indexStaging, stageRows } from './staging.ts';
 
 export interface ImportProgress {
@@ -72,6 +72,7 @@ export async function importOneRosterCsv(store: Store, tenantId: string, source:
       let hasOrgColumn = false;
       await createStaging(tx);
       let batch: SessionRecord[] = [];
+      let staging: Promise<void> = Promise.resolve();
       const stream = counted(await source.open(file), (n) => (bytes += n));
       for await (const result of academicSessionRows(stream, mode)) {
         if ('problems' in result) {
@@ -95,21 +96,24 @@ export async function importOneRosterCsv(store: Store, tenantId: string, source:
         if (problems.count > 0) continue;
         batch.push(r);
         if (batch.length >= BATCH_ROWS) {
-          await stageRows(tx, batch);
+          // One batch in flight while the next is parsed: the database and the parser overlap.
+          await staging;
+          staging = stageRows(tx, batch);
+          staging.catch(() => {}); // awaited (and so rethrown) before the next batch or after the loop
           batch = [];
           progress({ file, phase: 'reading', rows, bytes, totalBytes });
         }
       }
+      await staging;
       await stageRows(tx, batch);
       summary.academicSessions.rows = rows;
       progress({ file, phase: 'checking', rows, bytes: totalBytes, totalBytes });
       if (problems.count > 0) throw new RejectImport();
       await indexStaging(tx);
       await checkDuplicates(tx, problems);
-      await resolveSessions(tx, tenantId, problems);
-      await resolveOrgs(tx, tenantId, hasOrgColumn, problems);
-      await resolveParents(tx, tenantId, mode, problems);
-      await checkNaturalKeys(tx, tenantId, mode, problems);
+      if (problems.count > 0) throw new RejectImport();
+      await resolveStaged(tx, tenantId, mode, hasOrgColumn);
+      await checkResolved(tx, tenantId, mode, problems);
       if (problems.count > 0) throw new RejectImport();
       progress({ file, phase: 'writing', rows, bytes: totalBytes, totalBytes });
       Object.assign(summary.academicSessions, await applyStaged(tx, tenantId, mode, present!));
