@@ -25,6 +25,16 @@ export interface PulledSession {
   periodSequence: number | null;
   totalInstructionalDays: number | null;
   properties: Record<string, unknown>;
+  /** Ed-Fi's SessionGradingPeriod references; absent when the source has no such links. */
+  gradingPeriods?: GradingPeriodRef[] | undefined;
+}
+
+/** A grading period by its Ed-Fi natural key. */
+export interface GradingPeriodRef {
+  descriptor: string;
+  name: string;
+  schoolId: number;
+  schoolYear: number;
 }
 
 export type ConnectorRecord =

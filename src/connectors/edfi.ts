@@ -6,7 +6,7 @@
 import { DESCRIPTOR_SEEDS } from '../domain/descriptor-catalog.ts';
 import { isIsoDate } from '../domain/calendar-date.ts';
 import type { SessionType } from '../domain/session.ts';
-import type { Connector, ConnectorRecord, PullPage } from './connector.ts';
+import type { Connector, ConnectorRecord, GradingPeriodRef, PullPage } from './connector.ts';
 import type { SourceClient } from './source-client.ts';
 
 export interface EdfiState {
@@ -124,6 +124,7 @@ function toRecords(step: Step, item: Record<string, unknown>): ConnectorRecord[]
           periodSequence: null,
           totalInstructionalDays: numberOrNull(item.totalInstructionalDays),
           properties: {},
+          gradingPeriods: gradingPeriodRefs(item.gradingPeriods),
         },
       },
     ];
@@ -156,4 +157,15 @@ function numberOrNull(v: unknown): number | null {
 
 function dateOrNull(v: unknown): string | null {
   return isIsoDate(v) ? v : typeof v === 'string' && isIsoDate(v.slice(0, 10)) ? v.slice(0, 10) : null;
+}
+
+function gradingPeriodRefs(list: unknown): GradingPeriodRef[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry) => {
+    const r = (entry as { gradingPeriodReference?: Record<string, unknown> } | null)?.gradingPeriodReference;
+    const schoolId = numberOrNull(r?.schoolId);
+    const schoolYear = numberOrNull(r?.schoolYear);
+    if (!r || typeof r.gradingPeriodDescriptor !== 'string' || typeof r.gradingPeriodName !== 'string' || schoolId === null || schoolYear === null) return [];
+    return [{ descriptor: r.gradingPeriodDescriptor, name: r.gradingPeriodName, schoolId, schoolYear }];
+  });
 }

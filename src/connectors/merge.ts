@@ -103,6 +103,7 @@ export async function mergeRecords(
   };
 
   const listed = new Set(records.flatMap((r) => (r.kind === 'session' ? [r.sourceId] : [])));
+  const outcome = new Map<string, 'created' | 'updated' | 'unchanged'>();
   for (const record of mergeOrder(records)) {
     try {
       switch (record.kind) {
@@ -181,14 +182,17 @@ export async function mergeRecords(
           if (!existing) {
             await sessions.insert(tenantId, { ...desired, identifiers: { [system]: record.sourceId } });
             summary.created++;
+            outcome.set(record.sourceId, 'created');
             break;
           }
           const merged: SessionInput = { ...desired, properties: { ...existing.properties, ...pulled.properties } };
           if (sameSession(existing, merged) && existing.identifiers[system] === record.sourceId) {
             summary.unchanged++;
+            outcome.set(record.sourceId, 'unchanged');
             break;
           }
           await checkedUpdate(existing, merged, record.sourceId);
+          outcome.set(record.sourceId, 'updated');
           break;
         }
       }
@@ -197,7 +201,34 @@ export async function mergeRecords(
       else throw err;
     }
   }
+  await linkGradingPeriods();
   return summary;
+
+  /** Ed-Fi's session → grading period links, once every grading period of the pull is stored. */
+  async function linkGradingPeriods(): Promise<void> {
+    for (const record of records) {
+      if (record.kind !== 'session' || record.session.gradingPeriods === undefined || !outcome.has(record.sourceId)) continue;
+      const session = await sessions.getByIdentifier(tenantId, system, record.sourceId);
+      if (!session || session.status !== 'active') continue;
+      const wanted: string[] = [];
+      for (const ref of record.session.gradingPeriods) {
+        const school = schools.find((o) => o.status === 'active' && o.schoolId === ref.schoolId);
+        const gp = school ? await sessions.findGradingPeriodByKey(tenantId, school.id, ref.schoolYear, ref.descriptor, ref.name) : null;
+        if (gp) wanted.push(gp.id);
+        else fail(record.sourceId, `its grading period '${ref.name}' (${ref.descriptor}, school ${ref.schoolId}, ${ref.schoolYear}) is not in this district`);
+      }
+      const current = ((await sessions.gradingPeriodsOf(tenantId, [session.id])).get(session.id) ?? []).map((g) => g.id);
+      if (isDeepStrictEqual([...new Set(current)].sort(), [...new Set(wanted)].sort())) continue;
+      await sessions.setGradingPeriods(tenantId, session.id, wanted);
+      // The Ed-Fi session's gradingPeriods changed: it takes a new change version.
+      await sessions.update(tenantId, session.id, inputOf(session));
+      if (outcome.get(record.sourceId) === 'unchanged') {
+        summary.unchanged--;
+        summary.updated++;
+        outcome.set(record.sourceId, 'updated');
+      }
+    }
+  }
 
   async function checkedUpdate(existing: SessionWithSeq, input: SessionInput, sourceId: string): Promise<void> {
     const holder = await holderOfKey(input, existing.id);

@@ -58,6 +58,9 @@ describe.each(drivers())('Ed-Fi connector against a live Ed-Fi source on %s', (d
         periodSequence: i + 1,
         totalInstructionalDays: 15,
       });
+    // The first session references the first two grading periods (Ed-Fi's SessionGradingPeriod).
+    const gps = (await repo.find(src.tenantId, { where: { field: 'type', op: 'eq', value: 'gradingPeriod' }, sort: [{ field: 'name', direction: 'asc' }], page: { kind: 'all' } })).rows;
+    await repo.setGradingPeriods(src.tenantId, sessions[0]!.id, [gps[0]!.id, gps[1]!.id]);
     const credentials = await sourceClient(source, src.tenantId, ['edfi:read']);
     const tgt = await createTenant(target, { schools: 0 });
     const id = `edfi-${tgt.tenantId}`;
@@ -75,6 +78,8 @@ describe.each(drivers())('Ed-Fi connector against a live Ed-Fi source on %s', (d
     const s0 = stored.rows.find((s) => s.name === 'Session 00')!;
     expect(s0).toMatchObject({ type: 'semester', schoolYear: 2026, beginDate: '2025-08-13', endDate: '2025-12-19', totalInstructionalDays: 80 });
     expect(s0.schoolId).toBe(src.schools[0]!.schoolId);
+    const links = (await new SessionRepository(target.store.db).gradingPeriodsOf(tgt.tenantId, [s0.id])).get(s0.id) ?? [];
+    expect(links.map((g) => g.name).sort()).toEqual(['GP 1', 'GP 2']);
     const edlink = await target.app.inject({ method: 'GET', url: `/api/v2/graph/sessions/${s0.id}`, headers: await tgt.auth(['edlink:read']) });
     expect(edlink.json().$data.identifiers).toContainEqual({ type: 'edfi_id', value: sessions[0]!.id.replace(/-/g, '') });
 
