@@ -6,7 +6,7 @@ import { readCsvDirectory } from '../sync/sis-csv.ts';
 import { validateSisDataset, type SisProblem } from '../sync/sis-validation.ts';
 import { loadStateRuleBook } from '../sync/state-rule-book.ts';
 import { parse, UsageError } from './args.ts';
-import { openCommandStore } from './open-store.ts';
+import { openExclusiveStore } from './exclusive-store.ts';
 
 export const SIS_USAGE = 'sis load FILE.json|CSV_DIR --tenant T [--replace] [--data-dir DIR]';
 
@@ -19,7 +19,7 @@ export async function sisCommand(argv: string[]): Promise<void> {
   const upload = readUpload(path);
   const { dataset, problems } = validateSisDataset(upload, loadStateRuleBook());
   if (problems.length) return refuse(problems);
-  const store = await openCommandStore(values['data-dir']);
+  const store = await openExclusiveStore(values['data-dir'], 'sis load');
   try {
     const saved = await new SisRepository(store.db).save(values.tenant, dataset, { replace: values.replace === true });
     if (saved.problems.length) return refuse(saved.problems);
