@@ -8,13 +8,14 @@ import { outboxCounts } from '../sync/outbox.ts';
 import type { PlannedOp } from '../sync/plan.ts';
 import { resync } from '../sync/resync.ts';
 import { enqueueDirty, enqueuePlan, planTenant } from '../sync/sync-planning.ts';
+import { checkTarget } from '../sync/target-check.ts';
 import { getTarget, setTarget } from '../sync/target-repository.ts';
 import { drainOutbox } from '../sync/worker.ts';
 import { parse, UsageError } from './args.ts';
 import { openCommandStore } from './open-store.ts';
 
 export const SYNC_USAGE =
-  'sync target set --url URL --key K --secret S | target show | plan [--school ID] [--resync] | run [--school ID] | worker [--interval SECONDS] [--once] | resync [--school ID] [--resource sessions|gradingPeriods] | errors [--state open|archived|all] [--retry ID | --retry-all | --archive ID] | status   (all take --tenant T [--data-dir DIR])';
+  'sync target set --url URL --key K --secret S | target show | target check | plan [--school ID] [--resync] | run [--school ID] | worker [--interval SECONDS] [--once] | resync [--school ID] [--resource sessions|gradingPeriods] | errors [--state open|archived|all] [--retry ID | --retry-all | --archive ID] | status   (all take --tenant T [--data-dir DIR])';
 
 const OPTIONS = {
   tenant: { type: 'string' },
@@ -64,7 +65,11 @@ export async function syncCommand(argv: string[]): Promise<void> {
         } else if (subsub === 'show') {
           const target = await getTarget(db, tenantId);
           out(target ? `${target.baseUrl} (key ${target.key})` : 'no target set');
-        } else throw new UsageError(`sync target ${subsub ?? ''}: expected set or show`);
+        } else if (subsub === 'check') {
+          const report = await checkTarget(db, tenantId, await client());
+          for (const line of report.lines) out(line);
+          if (!report.ok) process.exitCode = 1;
+        } else throw new UsageError(`sync target ${subsub ?? ''}: expected set, show or check`);
         return;
       }
       case 'plan': {

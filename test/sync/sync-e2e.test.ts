@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueDirty, enqueuePlan } from '../../src/sync/sync-planning.ts';
 import { claimOps, outboxCounts } from '../../src/sync/outbox.ts';
 import { EdfiClient } from '../../src/sync/edfi-client.ts';
+import { checkTarget } from '../../src/sync/target-check.ts';
 import { drainOutbox } from '../../src/sync/worker.ts';
 import { resync } from '../../src/sync/resync.ts';
 import { drivers } from '../harness.ts';
@@ -275,6 +276,16 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
     await enqueueDirty(db(), p.district.tenantId);
     expect(await drainOutbox(db(), p.district.tenantId, p.newClient(), FAST)).toMatchObject({ sent: 2, failed: 0, blocked: 0 });
     expect((await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors', headers: p.sisHeaders })).json().errors).toEqual([]);
+  });
+
+  it('the target check names descriptors the target lacks before anything is sent', async () => {
+    const p = await loaded();
+    await sis(p, 'PUT', '/sis/v1/termTypeMappings/2026/YR', { termDescriptor: 'uri://ed-fi.org/TermDescriptor#Bogus' });
+    const report = await checkTarget(db(), p.district.tenantId, p.newClient());
+    expect(report.ok).toBe(false);
+    expect(report.lines).toContain("FAIL term descriptor 'uri://ed-fi.org/TermDescriptor#Bogus' is not in the target; map the term type to one it has");
+    const unreachable = await checkTarget(db(), p.district.tenantId, new EdfiClient({ baseUrl: 'http://127.0.0.1:9', key: 'k', secret: 's' }, { timeoutMs: 500 }));
+    expect(unreachable.lines[0]).toMatch(/^FAIL cannot reach the target/);
   });
 
   it('retry from the error log re-plans the item; archive hides it', async () => {
