@@ -327,6 +327,18 @@ export class SessionRepository {
     return out;
   }
 
+  /** The live sessions that reference each of these grading periods (the reverse of gradingPeriodsOf). */
+  async gradingPeriodOwners(tenantId: string, gradingPeriodIds: string[]): Promise<Map<string, SessionWithSeq[]>> {
+    const out = new Map<string, SessionWithSeq[]>();
+    if (gradingPeriodIds.length === 0) return out;
+    const rows = await sql<SessionRow & { owned: string }>`SELECT ${SELECT}, l.grading_period_id AS owned FROM ${FROM}
+      JOIN session_grading_periods l ON l.tenant_id = s.tenant_id AND l.session_id = s.id
+      WHERE s.tenant_id = ${tenantId} AND l.grading_period_id = ANY(${gradingPeriodIds}::uuid[]) AND s.status = 'active'
+      ORDER BY s.row_seq`.execute(this.db);
+    for (const r of rows.rows) out.set(r.owned, [...(out.get(r.owned) ?? []), toSession(r)]);
+    return out;
+  }
+
   async setGradingPeriods(tenantId: string, sessionId: string, gradingPeriodIds: string[]): Promise<void> {
     await this.db.deleteFrom('session_grading_periods').where('tenant_id', '=', tenantId).where('session_id', '=', sessionId).execute();
     const unique = [...new Set(gradingPeriodIds)];

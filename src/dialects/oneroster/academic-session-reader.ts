@@ -1,6 +1,7 @@
 // Reads academic sessions for the OneRoster routes: the visible set (dated, not Canvas's default
 // term), lookups by sourcedId, and pages with their parent/children/org links resolved.
 import type { Kysely, Transaction } from 'kysely';
+import { daysBetween } from '../../domain/calendar-date.ts';
 import { and, type Condition, type Query } from '../../query/ast.ts';
 import { SessionRepository, type SessionWithSeq } from '../../store/session-repository.ts';
 import type { Tables } from '../../store/schema.ts';
@@ -56,6 +57,29 @@ export class AcademicSessionReader {
     return c;
   }
 
+  /**
+   * Grading periods linked to sessions the Ed-Fi way (a session's gradingPeriods references) but
+   * without a parent: OneRoster shows the most specific linking session (the shortest one) as
+   * the parent, and the grading period among that session's children.
+   */
+  private async linkedHierarchy(tenantId: string, rows: SessionWithSeq[]): Promise<{ parent: Map<string, string>; children: Map<string, string[]> }> {
+    const parent = new Map<string, string>();
+    const children = new Map<string, string[]>();
+    const linkedFrom = await this.sessions.gradingPeriodsOf(tenantId, rows.filter((r) => r.type !== 'gradingPeriod').map((r) => r.id));
+    const orphans = new Map<string, SessionWithSeq>();
+    for (const r of rows) if (r.type === 'gradingPeriod' && r.parentId === null) orphans.set(r.id, r);
+    for (const gps of linkedFrom.values()) for (const gp of gps) if (gp.parentId === null && isVisible(gp)) orphans.set(gp.id, gp);
+    if (orphans.size === 0) return { parent, children };
+    const owners = await this.sessions.gradingPeriodOwners(tenantId, [...orphans.keys()]);
+    for (const [gpId, list] of owners) {
+      const owner = list.filter(isVisible).sort((a, b) => daysBetween(a.beginDate!, a.endDate!) - daysBetween(b.beginDate!, b.endDate!) || a.rowSeq - b.rowSeq)[0];
+      if (!owner) continue;
+      parent.set(gpId, sourcedIdOf(owner));
+      children.set(owner.id, [...(children.get(owner.id) ?? []), sourcedIdOf(orphans.get(gpId)!)]);
+    }
+    return { parent, children };
+  }
+
   async page(tenantId: string, scope: Condition | undefined, params: CollectionParams, origin: string): Promise<{ records: AcademicSession[]; total: number }> {
     const orgs = await OrgDirectory.load(this.db, tenantId);
     const where = and(VISIBLE, scope, await this.resolveReferences(tenantId, params.where, orgs));
@@ -76,10 +100,12 @@ export class AcademicSessionReader {
     });
     const childrenOf = new Map<string, string[]>();
     for (const c of children.rows) childrenOf.set(c.parentId!, [...(childrenOf.get(c.parentId!) ?? []), sourcedIdOf(c)]);
+    const linked = await this.linkedHierarchy(tenantId, rows);
+    for (const [owner, gps] of linked.children) childrenOf.set(owner, [...(childrenOf.get(owner) ?? []), ...gps].sort());
     return rows.map((s) =>
       toAcademicSession(s, {
         origin,
-        parentSourcedId: s.parentId ? (parents.get(s.parentId) ?? null) : null,
+        parentSourcedId: s.parentId ? (parents.get(s.parentId) ?? null) : (linked.parent.get(s.id) ?? null),
         childSourcedIds: childrenOf.get(s.id) ?? [],
         orgSourcedId: directory.sourcedIdFor(s.schoolOrgId),
       }),

@@ -117,7 +117,8 @@ export async function writeAcademicSession(
       if (existing) {
         const updated = await repo.update(tenantId, existing.id, input);
         if (updated === null || updated === 'conflict') throw new Error(`session ${existing.id} vanished during the update`);
-        return { kind: 'updated', session: updated } as const;
+        await linkGradingPeriod(repo, tenantId, updated, existing.parentId);
+        return { kind: 'updated', session: (await repo.get(tenantId, updated.id))! } as const;
       }
       const newId = id !== undefined && UUID.test(id) && !(await repo.get(tenantId, id)) ? id : randomUUID();
       const created = await repo.insert(tenantId, {
@@ -125,6 +126,7 @@ export async function writeAcademicSession(
         id: newId,
         identifiers: id !== undefined && id !== newId ? { oneroster: id } : {},
       });
+      await linkGradingPeriod(repo, tenantId, created, null);
       return { kind: 'created', session: created } as const;
     });
   } catch (err) {
@@ -137,6 +139,30 @@ export async function writeAcademicSession(
       };
     throw err;
   }
+}
+
+function inputOf(s: SessionWithSeq): SessionInput {
+  const { schoolOrgId, schoolYear, name, type, beginDate, endDate, parentId, status, termDescriptor, gradingPeriodDescriptor, periodSequence, totalInstructionalDays, properties } = s;
+  return { schoolOrgId, schoolYear, name, type, beginDate, endDate, parentId, status, termDescriptor, gradingPeriodDescriptor, periodSequence, totalInstructionalDays, properties };
+}
+
+/**
+ * Ed-Fi sees a grading period through its session's gradingPeriods references, not through
+ * parent: keep the parent's reference in step (and give the parent a new change version, as its
+ * Ed-Fi body changed).
+ */
+async function linkGradingPeriod(repo: SessionRepository, tenantId: string, gp: SessionWithSeq, oldParentId: string | null): Promise<void> {
+  if (gp.type !== 'gradingPeriod') return;
+  const relink = async (ownerId: string, add: boolean) => {
+    const owner = await repo.get(tenantId, ownerId);
+    if (!owner || owner.type === 'gradingPeriod') return;
+    const current = ((await repo.gradingPeriodsOf(tenantId, [ownerId])).get(ownerId) ?? []).map((g) => g.id);
+    if (current.includes(gp.id) === add) return;
+    await repo.setGradingPeriods(tenantId, ownerId, add ? [...current, gp.id] : current.filter((g) => g !== gp.id));
+    await repo.update(tenantId, ownerId, inputOf(owner));
+  };
+  if (oldParentId && oldParentId !== gp.parentId) await relink(oldParentId, false);
+  if (gp.parentId) await relink(gp.parentId, true);
 }
 
 async function isSelfOrDescendant(repo: SessionRepository, tenantId: string, candidate: SessionWithSeq, selfId: string): Promise<boolean> {

@@ -101,6 +101,11 @@ export async function applyStaged(tx: Tx, tenantId: string, mode: FileMode, pres
     }
     afterLine = rows.rows.at(-1)!.line;
   }
+  // Ed-Fi reads a grading period's place through its session's gradingPeriods references.
+  await sql`INSERT INTO session_grading_periods (tenant_id, session_id, grading_period_id)
+    SELECT ${tenantId}, st.parent_id, st.session_id FROM oneroster_import st JOIN sessions p ON p.tenant_id = ${tenantId} AND p.id = st.parent_id
+    WHERE st.type = 'gradingPeriod' AND p.type <> 'gradingPeriod'
+    ON CONFLICT DO NOTHING`.execute(tx);
   counts.unchanged = existing - counts.updated - counts.reactivated - (mode === 'delta' ? counts.deleted : 0);
   return counts;
 }
