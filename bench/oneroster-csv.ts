@@ -7,7 +7,7 @@
 import { execFile, fork } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -40,10 +40,14 @@ const arg = (name: string) => {
 if (arg('child-import')) {
   const store = await openStore({ databaseUrl: benchUrl(), poolSize: 2 });
   const started = performance.now();
-  const result = await importOneRosterCsv(store, TENANT, await openCsvSource(arg('child-import')!));
+  // Seconds from the start to the moment each phase began: read+stage, check, write, done.
+  const phases: Record<string, number> = {};
+  const result = await importOneRosterCsv(store, TENANT, await openCsvSource(arg('child-import')!), {
+    onProgress: (p) => (phases[p.phase] ??= Number(((performance.now() - started) / 1000).toFixed(1))),
+  });
   const seconds = (performance.now() - started) / 1000;
   await store.close();
-  process.send!({ ok: result.ok, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, summary: result.ok ? result.summary : result.problems.slice(0, 5) });
+  process.send!({ ok: result.ok, seconds, phases, maxRssMb: process.resourceUsage().maxRSS / 1024, summary: result.ok ? result.summary : result.problems.slice(0, 5) });
   process.exit(0);
 }
 
@@ -99,11 +103,11 @@ async function main() {
 
     process.stdout.write('importing with termbridge … ');
     const child = fork(fileURLToPath(import.meta.url), ['--child-import', dir], { execArgv: ['--import', 'tsx'] });
-    const [result] = (await once(child, 'message')) as [{ ok: boolean; seconds: number; maxRssMb: number; summary: unknown }];
+    const [result] = (await once(child, 'message')) as [{ ok: boolean; seconds: number; phases: Record<string, number>; maxRssMb: number; summary: unknown }];
     await once(child, 'exit');
     if (!result.ok) throw new Error(`the import was rejected: ${JSON.stringify(result.summary)}`);
     const importRate = ROWS / result.seconds;
-    process.stdout.write(`${result.seconds.toFixed(1)} s, ${Math.round(importRate).toLocaleString('en-US')} rows/s, peak RSS ${result.maxRssMb.toFixed(0)} MB\n`);
+    process.stdout.write(`${result.seconds.toFixed(1)} s, ${Math.round(importRate).toLocaleString('en-US')} rows/s, peak RSS ${result.maxRssMb.toFixed(0)} MB (phases began at ${JSON.stringify(result.phases)} s)\n`);
 
     process.stdout.write('psql \\copy into a bare table … ');
     const copyTable = 'bench_copy_academic_sessions';
@@ -121,7 +125,9 @@ async function main() {
       at: new Date().toISOString(),
       rows: ROWS,
       fileMegabytes: Number((bytes / 1e6).toFixed(1)),
-      import: { seconds: Number(result.seconds.toFixed(2)), rowsPerSecond: Math.round(importRate), peakRssMegabytes: Math.round(result.maxRssMb), summary: result.summary },
+      import: { seconds: Number(result.seconds.toFixed(2)), phaseStartSeconds: result.phases, rowsPerSecond: Math.round(importRate), peakRssMegabytes: Math.round(result.maxRssMb), summary: result.summary },
+      loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
+      cpus: cpus().length,
       psqlCopy: { seconds: Number(copySeconds.toFixed(2)), rowsPerSecond: Math.round(copyRate) },
       ratioOfCopy: Number(ratio.toFixed(3)),
       targets: { ratioOfCopy: 0.3, peakRssMegabytes: 300 },
