@@ -4,10 +4,10 @@
 // record is counted as failed and skipped; it never aborts the others (every conflict the
 // database would refuse is checked before writing, so no statement fails mid-transaction).
 import { isDeepStrictEqual } from 'node:util';
-import { and, type Condition } from '../query/ast.ts';
 import type { SessionInput, SessionType } from '../domain/session.ts';
 import { validateSession } from '../domain/validation.ts';
 import { SessionRepository, type SessionWithSeq } from '../store/session-repository.ts';
+import { SessionIndex } from './session-index.ts';
 import { TenantRepository, type Org } from '../store/tenant-repository.ts';
 import type { ConnectorRecord, PulledSession, SchoolRef } from './connector.ts';
 import type { Db } from '../store/database.ts';
@@ -63,6 +63,7 @@ export async function mergeRecords(
   const tenants = new TenantRepository(db);
   const summary = emptySummary();
   let schools: Org[] = await tenants.orgs(tenantId, 'school');
+  const index = await SessionIndex.load(sessions, tenantId, system);
 
   const schoolOf = (ref: SchoolRef | null): string | null => {
     if (ref === null) return null;
@@ -76,25 +77,6 @@ export async function mergeRecords(
       throw new RecordFailure(`no school in this district matches ${what}; add the school first`);
     }
     return hit.id;
-  };
-
-  /** The live session holding this natural key (the store's unique indexes), other than `selfId`. */
-  const holderOfKey = async (input: SessionInput, selfId: string | null): Promise<SessionWithSeq | null> => {
-    const where = and(
-      { field: 'status', op: 'eq', value: 'active' },
-      { field: 'isDefaultTerm', op: 'eq', value: false },
-      { field: 'name', op: 'eq', value: input.name },
-      input.schoolOrgId === null ? { field: 'schoolOrgId', op: 'isNull' } : { field: 'schoolOrgId', op: 'eq', value: input.schoolOrgId, caseInsensitive: true },
-      input.schoolYear === null ? { field: 'schoolYear', op: 'isNull' } : { field: 'schoolYear', op: 'eq', value: input.schoolYear },
-      input.type === 'gradingPeriod'
-        ? and(
-            { field: 'type', op: 'eq', value: 'gradingPeriod' },
-            input.gradingPeriodDescriptor === null ? { field: 'gradingPeriodDescriptor', op: 'isNull' } : { field: 'gradingPeriodDescriptor', op: 'eq', value: input.gradingPeriodDescriptor },
-          )
-        : { field: 'type', op: 'ne', value: 'gradingPeriod' },
-    ) as Condition;
-    const found = await sessions.find(tenantId, { where, sort: [], page: { kind: 'offset', offset: 0, limit: 2 } });
-    return found.rows.find((s) => s.id !== selfId) ?? null;
   };
 
   const fail = (sourceId: string, message: string) => {
@@ -115,28 +97,23 @@ export async function mergeRecords(
           break;
         }
         case 'absentAreDeleted': {
-          const pulledBefore = await sessions.find(tenantId, {
-            where: and({ field: 'status', op: 'eq', value: 'active' }, { field: `identifier:${system}`, op: 'isNotNull' }),
-            sort: [],
-            page: { kind: 'all' },
-          });
-          for (const s of pulledBefore.rows)
+          for (const s of index.liveWithSourceIds())
             if (!listed.has(s.identifiers[system]!)) {
-              await sessions.markDeleted(tenantId, s.id);
+              index.put((await sessions.markDeleted(tenantId, s.id))!, s);
               summary.deleted++;
             }
           break;
         }
         case 'delete': {
-          const existing = await sessions.getByIdentifier(tenantId, system, record.sourceId);
+          const existing = index.bySourceId(record.sourceId);
           if (existing && existing.status === 'active') {
-            await sessions.markDeleted(tenantId, existing.id);
+            index.put((await sessions.markDeleted(tenantId, existing.id))!, existing);
             summary.deleted++;
           } else summary.unchanged++;
           break;
         }
         case 'keyChange': {
-          const existing = await sessions.getByIdentifier(tenantId, system, record.sourceId);
+          const existing = index.bySourceId(record.sourceId);
           if (!existing) {
             summary.unchanged++;
             break;
@@ -151,7 +128,7 @@ export async function mergeRecords(
         }
         case 'session': {
           const pulled = record.session;
-          const parent = pulled.parentSourceId ? await sessions.getByIdentifier(tenantId, system, pulled.parentSourceId) : null;
+          const parent = pulled.parentSourceId ? index.bySourceId(pulled.parentSourceId) : null;
           const desired: SessionInput = {
             schoolOrgId: schoolOf(pulled.school),
             schoolYear: pulled.schoolYear,
@@ -169,9 +146,9 @@ export async function mergeRecords(
           };
           const violations = validateSession(desired);
           if (violations.length > 0) throw new RecordFailure(violations.map((v) => v.message).join(' '));
-          let existing = await sessions.getByIdentifier(tenantId, system, record.sourceId);
+          let existing = index.bySourceId(record.sourceId);
           if (!existing) {
-            existing = await holderOfKey(desired, null);
+            existing = index.holder(desired, null);
             const theirs = existing?.identifiers[system];
             if (theirs !== undefined && theirs !== record.sourceId && !options.keyIsIdentity) {
               const uniqueKey = desired.schoolOrgId !== null && desired.schoolYear !== null;
@@ -180,7 +157,7 @@ export async function mergeRecords(
             }
           }
           if (!existing) {
-            await sessions.insert(tenantId, { ...desired, identifiers: { [system]: record.sourceId } });
+            index.put(await sessions.insert(tenantId, { ...desired, identifiers: { [system]: record.sourceId } }));
             summary.created++;
             outcome.set(record.sourceId, 'created');
             break;
@@ -206,22 +183,27 @@ export async function mergeRecords(
 
   /** Ed-Fi's session → grading period links, once every grading period of the pull is stored. */
   async function linkGradingPeriods(): Promise<void> {
-    for (const record of records) {
-      if (record.kind !== 'session' || record.session.gradingPeriods === undefined || !outcome.has(record.sourceId)) continue;
-      const session = await sessions.getByIdentifier(tenantId, system, record.sourceId);
-      if (!session || session.status !== 'active') continue;
+    const linking = records.flatMap((r) => {
+      if (r.kind !== 'session' || r.session.gradingPeriods === undefined || !outcome.has(r.sourceId)) return [];
+      const session = index.bySourceId(r.sourceId);
+      return session && session.status === 'active' ? [{ record: r, session, refs: r.session.gradingPeriods }] : [];
+    });
+    if (linking.length === 0) return;
+    const links = await sessions.gradingPeriodsOf(tenantId, linking.map((l) => l.session.id));
+    for (const { record, session, refs } of linking) {
       const wanted: string[] = [];
-      for (const ref of record.session.gradingPeriods) {
+      for (const ref of refs) {
         const school = schools.find((o) => o.status === 'active' && o.schoolId === ref.schoolId);
-        const gp = school ? await sessions.findGradingPeriodByKey(tenantId, school.id, ref.schoolYear, ref.descriptor, ref.name) : null;
+        const gp = school ? index.holder({ schoolOrgId: school.id, schoolYear: ref.schoolYear, name: ref.name, type: 'gradingPeriod', gradingPeriodDescriptor: ref.descriptor }, null) : null;
         if (gp) wanted.push(gp.id);
         else fail(record.sourceId, `its grading period '${ref.name}' (${ref.descriptor}, school ${ref.schoolId}, ${ref.schoolYear}) is not in this district`);
       }
-      const current = ((await sessions.gradingPeriodsOf(tenantId, [session.id])).get(session.id) ?? []).map((g) => g.id);
+      const current = (links.get(session.id) ?? []).map((g) => g.id);
       if (isDeepStrictEqual([...new Set(current)].sort(), [...new Set(wanted)].sort())) continue;
       await sessions.setGradingPeriods(tenantId, session.id, wanted);
       // The Ed-Fi session's gradingPeriods changed: it takes a new change version.
-      await sessions.update(tenantId, session.id, inputOf(session));
+      const after = await sessions.update(tenantId, session.id, inputOf(session));
+      if (after && after !== 'conflict') index.put(after, session);
       if (outcome.get(record.sourceId) === 'unchanged') {
         summary.unchanged--;
         summary.updated++;
@@ -231,10 +213,11 @@ export async function mergeRecords(
   }
 
   async function checkedUpdate(existing: SessionWithSeq, input: SessionInput, sourceId: string): Promise<void> {
-    const holder = await holderOfKey(input, existing.id);
+    const holder = index.holder(input, existing.id);
     if (holder && (input.status ?? existing.status) === 'active' && input.schoolOrgId !== null && input.schoolYear !== null)
       throw new RecordFailure(`${input.name} is already used by session ${holder.id} for this school and year`);
-    await sessions.update(tenantId, existing.id, { ...input, identifiers: { [system]: sourceId } });
+    const after = await sessions.update(tenantId, existing.id, { ...input, identifiers: { [system]: sourceId } });
+    if (after && after !== 'conflict') index.put(after, existing);
     summary.updated++;
   }
 }
