@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../store/database.ts';
 import { EdfiClient } from '../sync/edfi-client.ts';
 import { archiveError, listErrors, retryErrors, type ErrorState } from '../sync/error-log.ts';
-import { outboxCounts } from '../sync/outbox.ts';
+import { outboxCounts, pruneOutbox } from '../sync/outbox.ts';
 import type { PlannedOp } from '../sync/plan.ts';
 import { resync } from '../sync/resync.ts';
 import { enqueueDirty, enqueuePlan, planTenant } from '../sync/sync-planning.ts';
@@ -95,7 +95,9 @@ export async function syncCommand(argv: string[]): Promise<void> {
       case 'worker': {
         const c = await client();
         const interval = Number(values.interval ?? 2) * 1000;
-        for (;;) {
+        for (let round = 0; ; round++) {
+          // The outbox keeps a week of sent operations for inspection.
+          if (round % 1000 === 0) await pruneOutbox(db, tenantId, 7);
           const planned = await enqueueDirty(db, tenantId);
           const stats = await drainOutbox(db, tenantId, c, { concurrency, deadlineMs: interval });
           if (planned.ops || stats.sent || stats.failed || stats.blocked) out(`${new Date().toISOString()} planned ${planned.ops}, sent ${stats.sent}, failed ${stats.failed}, held ${stats.blocked}`);

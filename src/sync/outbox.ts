@@ -95,6 +95,13 @@ export async function retryLater(db: Db, tenantId: string, opId: number, workerI
     WHERE tenant_id = ${tenantId} AND op_id = ${opId} AND status = 'in_flight' AND locked_by = ${workerId}`.execute(db);
 }
 
+/** Sent and superseded operations older than keepDays go; failed and held ones stay for the error log. */
+export async function pruneOutbox(db: Db, tenantId: string, keepDays: number): Promise<number> {
+  const r = await sql`DELETE FROM sync_outbox WHERE tenant_id = ${tenantId} AND status IN ('sent', 'superseded')
+    AND updated_at < now() - make_interval(days => ${keepDays})`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 export interface OutboxCounts {
   pending: number;
   inFlight: number;

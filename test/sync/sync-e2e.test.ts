@@ -2,7 +2,8 @@
 // as the state's Ed-Fi ODS on a real loopback port (OAuth2 client credentials).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueDirty, enqueuePlan } from '../../src/sync/sync-planning.ts';
-import { claimOps, outboxCounts } from '../../src/sync/outbox.ts';
+import { claimOps, outboxCounts, pruneOutbox } from '../../src/sync/outbox.ts';
+import { sql } from 'kysely';
 import { EdfiClient } from '../../src/sync/edfi-client.ts';
 import { checkTarget } from '../../src/sync/target-check.ts';
 import { drainOutbox } from '../../src/sync/worker.ts';
@@ -68,6 +69,15 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
     const stats = await drainOutbox(db(), p.district.tenantId, p.client, FAST);
     return { planned: planned.ops, ...stats };
   };
+
+  it('pruning drops sent operations older than the kept days and nothing else', async () => {
+    const p = await synced();
+    expect(await pruneOutbox(db(), p.district.tenantId, 7)).toBe(0);
+    await sql`UPDATE sync_outbox SET updated_at = now() - interval '8 days' WHERE tenant_id = ${p.district.tenantId}`.execute(db());
+    expect(await pruneOutbox(db(), p.district.tenantId, 7)).toBe(6);
+    expect(await outboxCounts(db(), p.district.tenantId)).toMatchObject({ sent: 0, pending: 0 });
+    expect((await enqueuePlan(db(), p.district.tenantId, { mode: 'incremental', schools: null })).ops).toBe(0); // the identity map is untouched
+  });
 
   it('a term date change is sent as exactly one PUT', async () => {
     const p = await synced();
