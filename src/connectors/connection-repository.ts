@@ -131,9 +131,12 @@ export class ConnectionRepository {
   /** Stages one page's records and moves the checkpoint past it (call inside a transaction). */
   async stagePage(tenantId: string, id: string, records: unknown[], resume: unknown): Promise<void> {
     const next = await sql<{ n: number | null }>`SELECT max(seq) AS n FROM connection_staged_records WHERE tenant_id = ${tenantId} AND connection_id = ${id}`.execute(this.db);
-    let seq = Number(next.rows[0]?.n ?? -1) + 1;
-    for (const record of records)
-      await sql`INSERT INTO connection_staged_records (tenant_id, connection_id, seq, record) VALUES (${tenantId}, ${id}, ${seq++}, ${JSON.stringify(record)}::jsonb)`.execute(this.db);
+    const first = Number(next.rows[0]?.n ?? -1) + 1;
+    // One statement per page, in slices that stay under PostgreSQL's 65,535 bind parameters.
+    for (let i = 0; i < records.length; i += 1000) {
+      const rows = records.slice(i, i + 1000).map((record, j) => sql`(${tenantId}, ${id}, ${first + i + j}, ${JSON.stringify(record)}::jsonb)`);
+      await sql`INSERT INTO connection_staged_records (tenant_id, connection_id, seq, record) VALUES ${sql.join(rows)}`.execute(this.db);
+    }
     await sql`INSERT INTO connection_checkpoints (tenant_id, connection_id, resume, pages) VALUES (${tenantId}, ${id}, ${JSON.stringify(resume)}::jsonb, 1)
       ON CONFLICT (tenant_id, connection_id) DO UPDATE SET resume = EXCLUDED.resume, pages = connection_checkpoints.pages + 1, updated_at = now()`.execute(this.db);
   }
