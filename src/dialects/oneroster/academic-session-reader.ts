@@ -46,15 +46,26 @@ export class AcademicSessionReader {
     if (c.op === 'and' || c.op === 'or') return { op: c.op, args: await Promise.all(c.args.map((a) => this.resolveReferences(tenantId, a, orgs) as Promise<Condition>)) };
     if (c.op === 'not') return { op: 'not', arg: (await this.resolveReferences(tenantId, c.arg, orgs))! };
     if (!('value' in c) || typeof c.value !== 'string') return c;
-    if (c.field === 'parentId') {
+    if (c.field === 'parentId' && (c.op === 'eq' || c.op === 'ne')) {
       const parent = await this.bySourcedId(tenantId, c.value);
-      return parent ? { ...c, value: parent.id } : c;
+      // != means "not a child of": sessions without a parent match it too.
+      if (!parent) return c.op === 'eq' ? c : { op: 'not', arg: { ...c, op: 'eq' } };
+      const children = await this.childrenCondition(tenantId, parent.id);
+      return c.op === 'eq' ? children : { op: 'not', arg: children };
     }
     if (c.field === 'orgId') {
       const org = orgs.find(c.value);
       return org ? { ...c, value: org.id } : c;
     }
     return c;
+  }
+
+  /** A session's children: parent set to it, or (grading periods without a parent) linked from it. */
+  async childrenCondition(tenantId: string, parentId: string): Promise<Condition> {
+    const byParent: Condition = { field: 'parentId', op: 'eq', value: parentId };
+    const linked = ((await this.sessions.gradingPeriodsOf(tenantId, [parentId])).get(parentId) ?? []).filter((g) => g.parentId === null).map((g) => g.id);
+    if (linked.length === 0) return byParent;
+    return { op: 'or', args: [byParent, { op: 'and', args: [{ field: 'parentId', op: 'isNull' }, { field: 'id', op: 'in', values: linked }] }] };
   }
 
   /**

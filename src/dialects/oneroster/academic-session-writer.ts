@@ -132,6 +132,8 @@ export async function writeAcademicSession(
   } catch (err) {
     if (err instanceof Rejected) return { kind: 'invalid', problems: err.problems };
     if (err instanceof IdentifierInUseError) return { kind: 'invalid', problems: [{ field: 'sourcedId', message: `sourcedId '${err.value}' is already used by another academic session.` }] };
+    if (isUniqueViolation(err) && String((err as { constraint?: string }).constraint ?? '').startsWith('session_identifiers'))
+      return { kind: 'invalid', problems: [{ field: 'sourcedId', message: `sourcedId '${sourcedId ?? write.sourcedId}' was just taken by another write; read it and try again.` }] };
     if (isUniqueViolation(err))
       return {
         kind: 'invalid',

@@ -96,7 +96,8 @@ export function registerReadRoutes(app: FastifyInstance, ctx: AppContext): void 
       const { termSourcedId } = request.params as { termSourcedId: string };
       const term = await reader().bySourcedId(request.principal.tenantId, termSourcedId);
       if (!term || term.type !== 'term') return sendStatusInfo(reply, 404, 'unknownobject', `Unknown Object: no term has sourcedId '${termSourcedId}'.`);
-      return list(request, reply, { op: 'and', args: [typeIs('gradingPeriod'), { field: 'parentId', op: 'eq', value: term.id }] });
+      const children = await reader().childrenCondition(request.principal.tenantId, term.id);
+      return list(request, reply, { op: 'and', args: [typeIs('gradingPeriod'), children] });
     },
   );
 }

@@ -41,6 +41,8 @@ describe.each(drivers())('Ed-Fi ↔ OneRoster round trip on %s', (driver) => {
       ['Six Weeks 2', '2025-09-29', '2025-11-08', fall.sourcedId],
     ]);
     expect(fall.children.map((c: Json) => c.sourcedId).sort()).toEqual(gps.map((g) => g.sourcedId).sort());
+    const byParent = await t.app.inject({ url: `${P}/academicSessions?filter=${encodeURIComponent(`parent.sourcedId='${fall.sourcedId}'`)}`, headers: h });
+    expect(byParent.json().academicSessions.map((s: Json) => s.title).sort()).toEqual(['Six Weeks 1', 'Six Weeks 2']);
   });
 
   it('a term and its grading period written through OneRoster read back through Ed-Fi', async () => {

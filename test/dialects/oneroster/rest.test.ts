@@ -171,7 +171,8 @@ describe.each(drivers())('OneRoster REST on %s', (driver) => {
       ["endDate<='2025-10-15'", ['gp1']],
       ["startDate<'2025-08-15'", ['sy26']],
       ["parent.sourcedId='t1'", ['gp1', 'gp2']],
-      ["parent.sourcedId!='sy26' AND parent.sourcedId!='t1'", ['q3', 't1']],
+      ["parent.sourcedId!='sy26' AND parent.sourcedId!='t1'", ['q3', 't1', 'sy26']],
+      ["parent.sourcedId!='nope' AND type='semester'", ['fall', 'spring']],
       ["parent.sourcedId='nope'", []],
       ['sourcedId>"x"', []],
       ["sourcedId>='q3'", ['q3', 'spring', 'sy26', 't1']],
@@ -371,5 +372,29 @@ describe.each(drivers())('OneRoster writes and delta on %s', (driver) => {
     expect(changed.map((s) => [s.sourcedId, s.status]).sort()).toEqual([['gp1', 'tobedeleted'], ['q3', 'active']]);
     const newest = changed.map((s) => s.dateLastModified).sort().at(-1)!;
     expect((await t.app.inject({ url: `${P}/academicSessions?filter=${encodeURIComponent(`dateLastModified>'${newest}'`)}`, headers: h })).json().academicSessions).toEqual([]);
+  });
+});
+
+describe.each(drivers())('OneRoster write bodies on %s', (driver) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startApp(driver); });
+  afterAll(async () => t?.close());
+
+  it('never answers 500 to a random body', async () => {
+    const tenant = await createTenant(t);
+    const h = await tenant.auth(ALL_SCOPES);
+    const value = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.constant(null), fc.constantFrom('2025-08-01', '2026-07-01', 'term', 'ext:quarter', '2026'), fc.object({ maxDepth: 1 }));
+    const session = fc.record(
+      { sourcedId: value, status: value, title: value, type: value, startDate: value, endDate: value, schoolYear: value, org: value, parent: value, metadata: value },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(session.map((a) => ({ academicSession: a })), fc.jsonValue()), fc.constantFrom('PUT', 'POST'), async (body, method) => {
+        const r = await t.app.inject({ method, url: method === 'PUT' ? `${P}/academicSessions/x1` : `${P}/academicSessions`, headers: { ...h, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+        expect(r.statusCode).toBeLessThan(500);
+        if (r.statusCode >= 400) expectValid('statusInfo', r.json());
+      }),
+      { numRuns: 80 },
+    );
   });
 });
