@@ -275,6 +275,7 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
     expect(onlySends.map((e: any) => e.errorId)).toEqual([refused.errorId]);
     expect((await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/errors?kind=oops', headers: p.sisHeaders })).statusCode).toBe(400);
     expect(refused.responseStatus).toBe(400);
+    expect(refused.actions).toEqual({ retry: `POST /sis/v1/sync/errors/${refused.errorId}/retry`, archive: `POST /sis/v1/sync/errors/${refused.errorId}/archive` });
     expect(refused.requestBody).toMatchObject({ gradingPeriodName: 'Second Six Weeks' });
     expect(JSON.stringify(refused.responseBody)).toContain('No Such Period');
     expect(await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.hs}&sessionName=2026 First Semester`)).toEqual([]);

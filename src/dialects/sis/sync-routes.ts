@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
-import { archiveError, getError, listErrors, retryErrors, type ErrorState } from '../../sync/error-log.ts';
+import { archiveError, getError, listErrors, retryErrors, type ErrorState, type SyncError } from '../../sync/error-log.ts';
 import { outboxCounts } from '../../sync/outbox.ts';
 import { SIS_PREFIX } from './table-routes.ts';
 import { SisApiError } from './sis-errors.ts';
@@ -44,7 +44,7 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void 
         limit: q.limit ?? 100,
         offset: q.offset ?? 0,
       });
-      return { errors };
+      return { errors: errors.map(withActions) };
     },
   );
 
@@ -52,7 +52,7 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void 
     const id = errorIdOf(request.params);
     const e = await getError(db(), request.principal.tenantId, id);
     if (!e) throw new SisApiError(404, `No sync error ${id}.`);
-    return e;
+    return withActions(e);
   });
 
   app.post(`${SIS_PREFIX}/sync/errors/:errorId/retry`, { schema: { tags: ['sis'], summary: 'Retry one error: re-plan its school and send the current payload' } }, async (request) => {
@@ -75,6 +75,14 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get(`${SIS_PREFIX}/sync/status`, { schema: { tags: ['sis'], summary: 'Outbox counts by status' } }, async (request) => {
     return outboxCounts(db(), request.principal.tenantId);
   });
+}
+
+/** Each entry says what can be done with it next. */
+function withActions(e: SyncError) {
+  const actions: Record<string, string> = {};
+  if (e.state === 'open' || e.state === 'archived') actions.retry = `POST ${SIS_PREFIX}/sync/errors/${e.errorId}/retry`;
+  if (e.state === 'open') actions.archive = `POST ${SIS_PREFIX}/sync/errors/${e.errorId}/archive`;
+  return { ...e, actions };
 }
 
 function errorIdOf(params: unknown): number {
