@@ -105,6 +105,14 @@ export function validateSisRow(table: SisTable, raw: unknown, path: string, rule
   return problems.length ? { problems } : { row, problems };
 }
 
+/** One field of one table from its raw (URL or CSV) text: the typed value or why not. */
+export function coerceField(table: SisTable, field: string, raw: unknown, rules: StateRuleBook): { value: unknown } | { problem: string } {
+  const f = SIS_FIELDS[table][field];
+  if (!f) return { problem: `${table} rows have no field ${field}` };
+  if (raw === '' || raw === null || raw === undefined) return { problem: 'is required' };
+  return coerce(f.kind, raw, rules);
+}
+
 function coerce(kind: Kind, v: unknown, rules: StateRuleBook): { value: unknown } | { problem: string } {
   switch (kind) {
     case 'id':

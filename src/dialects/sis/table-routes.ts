@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app-context.ts';
 import { emptyDataset, type SisDataset, type SisTable } from '../../sync/sis-model.ts';
 import { SisRepository } from '../../sync/sis-repository.ts';
-import { SIS_FIELDS, validateSisDataset, validateSisRow } from '../../sync/sis-validation.ts';
+import { coerceField, SIS_FIELDS, validateSisDataset, validateSisRow } from '../../sync/sis-validation.ts';
 import { loadStateRuleBook } from '../../sync/state-rule-book.ts';
 import { SisApiError, summarise } from './sis-errors.ts';
 
@@ -31,17 +31,16 @@ export const TABLE_ROUTES: TableRoute[] = [
 
 const NUMERIC = new Set(['bigint', 'year', 'int']);
 
-/** The row key from the URL, typed; a 400 names the parameter that is wrong. */
+/** The row key from the URL, typed and checked like a body field; a 400 names the parameter. */
 function keyFromParams(route: TableRoute, params: Record<string, string>): Record<string, string | number> {
   const key: Record<string, string | number> = {};
   for (const p of route.params) {
     const raw = params[p] ?? '';
     const kind = SIS_FIELDS[route.table][p]!.kind;
-    if (NUMERIC.has(kind)) {
-      if (!/^\d+$/.test(raw)) throw new SisApiError(400, `URL parameter ${p} '${raw}' must be a whole number.`);
-      key[p] = Number(raw);
-    } else if (kind === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(raw)) throw new SisApiError(400, `URL parameter ${p} '${raw}' must be a date (YYYY-MM-DD).`);
-    else key[p] = raw;
+    if (NUMERIC.has(kind) && !/^\d+$/.test(raw)) throw new SisApiError(400, `URL parameter ${p} '${raw}' must be a whole number.`);
+    const checked = coerceField(route.table, p, raw, loadStateRuleBook());
+    if ('problem' in checked) throw new SisApiError(400, `URL parameter ${p} '${raw}': ${checked.problem}.`);
+    key[p] = checked.value as string | number;
   }
   return key;
 }
