@@ -1,4 +1,5 @@
 // termbridge connect add|list|remove — the outside systems sessions are pulled from.
+import { resolve } from 'node:path';
 import { CONNECTOR_KINDS, ConnectionRepository, type ConnectorKind } from '../connectors/connection-repository.ts';
 import { secretKey } from '../connectors/secret-box.ts';
 import { TenantRepository } from '../store/tenant-repository.ts';
@@ -94,5 +95,6 @@ function checkAdd(kind: ConnectorKind, v: Record<string, string | boolean | unde
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(id)) throw new UsageError(`--id '${id}' must be letters, digits, '.', '_' or '-'`);
   const tokenUrl = v['token-url'] as string | undefined;
   if (tokenUrl !== undefined && !/^https?:\/\//.test(tokenUrl)) throw new UsageError(`--token-url must be an http(s) URL`);
-  return { tenantId, id, kind, url, tokenUrl: tokenUrl ?? null, clientId: clientId ?? null, secret: token ?? clientSecret ?? null };
+  // A CSV path is kept absolute: pulls may run from another directory.
+  return { tenantId, id, kind, url: kind === 'oneroster-csv' ? resolve(url) : url, tokenUrl: tokenUrl ?? null, clientId: clientId ?? null, secret: token ?? clientSecret ?? null };
 }

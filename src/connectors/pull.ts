@@ -2,6 +2,7 @@
 // checkpoint in one transaction; then merge everything staged into the sessions in one
 // transaction together with the connection's new state. A pull that fails while reading leaves
 // every session as it was; the next pull resumes after the last staged page.
+import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
 import type { Connection } from './connection-repository.ts';
 import { ConnectionRepository } from './connection-repository.ts';
@@ -22,12 +23,31 @@ export interface PullResult {
   resumed: boolean;
 }
 
+export class PullInProgressError extends Error {}
+
 export async function runPull(
   store: Store,
   connection: Connection,
   connector: Connector,
   onProgress: (p: PullProgress) => void = () => {},
 ): Promise<PullResult> {
+  // The embedded database is one process's (the data-directory lock); on a PostgreSQL server two
+  // processes could pull one connection at once and interleave their staged pages, so a session
+  // advisory lock, held on its own connection for the whole pull, lets only one run.
+  if (store.driver !== 'postgres') return pullUnlocked(store, connection, connector, onProgress);
+  const key = `termbridge-pull:${connection.tenantId}:${connection.id}`;
+  return store.db.connection().execute(async (conn) => {
+    const got = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext(${key})) AS ok`.execute(conn);
+    if (!got.rows[0]?.ok) throw new PullInProgressError(`connection ${connection.id} is being pulled by another process; run it again when that pull has finished`);
+    try {
+      return await pullUnlocked(store, connection, connector, onProgress);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(hashtext(${key}))`.execute(conn);
+    }
+  });
+}
+
+async function pullUnlocked(store: Store, connection: Connection, connector: Connector, onProgress: (p: PullProgress) => void): Promise<PullResult> {
   const { tenantId, id } = connection;
   const repo = new ConnectionRepository(store.db);
   const checkpoint = await repo.checkpoint(tenantId, id);

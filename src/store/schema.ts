@@ -112,6 +112,39 @@ export interface ChangeLogTable {
   created_at: Generated<Timestamp>;
 }
 
+/** migrations/005_connectors.sql: outside systems sessions are pulled from (src/connectors). */
+export interface ConnectionsTable {
+  tenant_id: string;
+  id: string;
+  kind: 'oneroster-rest' | 'oneroster-csv' | 'edfi' | 'canvas';
+  url: string;
+  token_url: string | null;
+  client_id: string | null;
+  /** AES-256-GCM ciphertext, `v1:<iv>:<tag>:<body>`; never the secret itself. */
+  secret_cipher: string | null;
+  identifier_system: string;
+  state: Json<unknown> | null;
+  last_pull_at: Timestamp | null;
+  last_summary: Json<unknown> | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ConnectionCheckpointsTable {
+  tenant_id: string;
+  connection_id: string;
+  resume: Json<unknown>;
+  pages: Generated<number>;
+  started_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ConnectionStagedRecordsTable {
+  tenant_id: string;
+  connection_id: string;
+  seq: number;
+  record: Json<unknown>;
+}
+
 export interface Tables {
   tenants: TenantsTable;
   orgs: OrgsTable;
@@ -122,4 +155,7 @@ export interface Tables {
   session_identifiers: SessionIdentifiersTable;
   course_sections: CourseSectionsTable;
   change_log: ChangeLogTable;
+  connections: ConnectionsTable;
+  connection_checkpoints: ConnectionCheckpointsTable;
+  connection_staged_records: ConnectionStagedRecordsTable;
 }

@@ -90,7 +90,7 @@ describe.each(drivers())('Ed-Fi connector against a live Ed-Fi source on %s', (d
     expect(await sessionsFingerprint(target, tgt.tenantId)).toBe(before);
 
     // A full re-read (state forgotten) compares before writing: all unchanged, still nothing written.
-    await target.store.db.updateTable('connections' as never).set({ state: null } as never).where('id' as never, '=', id as never).execute();
+    await target.store.db.updateTable('connections').set({ state: null }).where('id', '=', id).execute();
     const reread = await pull(target, tgt.tenantId, id, { pageSize: 50 });
     expect(reread.summary).toMatchObject({ created: 0, updated: 0, deleted: 0, failed: 0, unchanged: 28 });
     expect(await sessionsFingerprint(target, tgt.tenantId)).toBe(before);

@@ -60,7 +60,7 @@ describe.each(drivers())('OneRoster CSV connector on %s', (driver) => {
     await repo.update(src.tenantId, made[3]!.id, { ...base(made[3]!), name: 'Winter' });
     await repo.markDeleted(src.tenantId, made[4]!.id);
     const later = await exportTo(src.tenantId, 'later.zip');
-    await target.store.db.updateTable('connections' as never).set({ url: later } as never).where('id' as never, '=', id as never).execute();
+    await target.store.db.updateTable('connections').set({ url: later }).where('id', '=', id).execute();
     const third = await pull(target, tgt.tenantId, id);
     expect(third.summary).toMatchObject({ created: 0, updated: 1, deleted: 1, failed: 0 });
     expect((await local.get(tgt.tenantId, t3.id))!.name).toBe('Winter');
