@@ -91,7 +91,7 @@ function clauseCondition(field: FilterField, operator: FilterOperator, value: un
     case 'id':
       return idCondition(operator, value);
     case 'name':
-      return textCondition('name', operator, value, field, () => true);
+      return nameCondition(operator, value);
     case 'updated_date':
       return timestampCondition(operator, instant(field, operator, value, warnings));
     case 'start_date':
@@ -117,29 +117,25 @@ function idCondition(operator: FilterOperator, value: unknown): Condition {
   return operator === 'not in' ? { op: 'not', arg: any } : any;
 }
 
-/** Equality, lists and patterns on a text field; `canMatch` rules out values no row can hold. */
-function textCondition(column: SessionField, operator: FilterOperator, value: unknown, field: FilterField, canMatch: (v: string) => boolean): Condition {
+/** name: equality and lists case-sensitive, patterns case-insensitive, known/unknown. */
+function nameCondition(operator: FilterOperator, value: unknown): Condition {
   switch (operator) {
-    case 'equals': {
-      const v = stringValue(field, operator, value);
-      return canMatch(v) ? { field: column, op: 'eq', value: v } : NOTHING;
-    }
+    case 'equals':
+      return { field: 'name', op: 'eq', value: stringValue('name', operator, value) };
     case 'in':
-    case 'not in': {
-      const values = listValue(field, operator, value).filter(canMatch);
-      if (operator === 'in') return values.length === 0 ? NOTHING : { field: column, op: 'in', values };
-      return values.length === 0 ? { field: column, op: 'isNotNull' } : { field: column, op: 'notIn', values };
-    }
+      return { field: 'name', op: 'in', values: listValue('name', operator, value) };
+    case 'not in':
+      return { field: 'name', op: 'notIn', values: listValue('name', operator, value) };
     case 'starts with':
-      return { field: column, op: 'startsWith', value: stringValue(field, operator, value), caseInsensitive: true };
+      return { field: 'name', op: 'startsWith', value: stringValue('name', operator, value), caseInsensitive: true };
     case 'contains':
-      return { field: column, op: 'contains', value: stringValue(field, operator, value), caseInsensitive: true };
+      return { field: 'name', op: 'contains', value: stringValue('name', operator, value), caseInsensitive: true };
     case 'is known':
-      return { field: column, op: 'isNotNull' };
+      return { field: 'name', op: 'isNotNull' };
     case 'is unknown':
-      return { field: column, op: 'isNull' };
+      return { field: 'name', op: 'isNull' };
     default:
-      throw invalid(`The field '${field}' does not allow the operator '${operator}'.`);
+      throw invalid(`The field 'name' does not allow the operator '${operator}'.`);
   }
 }
 

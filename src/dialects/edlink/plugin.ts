@@ -87,8 +87,8 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
         const c = decodeCursor(q.$cursor, now);
         if (c.list !== scope.list || c.tenantId !== tenant.tenantId)
           throw new EdlinkError('INVALID_CURSOR', 'The $cursor belongs to a different list; use it only with the $next link it came from.', 400);
-        const ignored = (['$first', '$last', '$after', '$before'] as const).filter((p) => q[p] !== undefined);
-        if (q.$filter !== undefined && q.$filter !== c.filter) ignored.push('$filter' as never);
+        const ignored: string[] = (['$first', '$last', '$after', '$before'] as const).filter((p) => q[p] !== undefined);
+        if (q.$filter !== undefined && q.$filter !== c.filter) ignored.push('$filter');
         if (ignored.length > 0)
           warnings.push({ code: 'PAGING_IGNORED', message: `$cursor overrides the other paging parameters; ignored: ${ignored.join(', ')}.` });
         state = c;
