@@ -2,20 +2,20 @@
 // sync of one tenant. See README "SIS → Ed-Fi sync".
 import { sql } from 'kysely';
 import type { Db } from '../store/database.ts';
-import { EdfiClient } from '../sync/edfi-client.ts';
 import { archiveError, listErrors, retryErrors, type ErrorState } from '../sync/error-log.ts';
 import { outboxCounts, pruneOutbox } from '../sync/outbox.ts';
 import type { PlannedOp } from '../sync/plan.ts';
 import { resync } from '../sync/resync.ts';
 import { enqueueDirty, enqueuePlan, planTenant } from '../sync/sync-planning.ts';
 import { checkTarget } from '../sync/target-check.ts';
-import { getTarget, setTarget } from '../sync/target-repository.ts';
+import { getTargets, setTarget } from '../sync/target-repository.ts';
+import { hasAnyTarget, routeTargets } from '../sync/target-router.ts';
 import { drainOutbox } from '../sync/worker.ts';
 import { parse, UsageError } from './args.ts';
 import { openCommandStore } from './open-store.ts';
 
 export const SYNC_USAGE =
-  'sync target set --url URL --key K --secret S | target show | target check | plan [--school ID] [--resync] | run [--school ID] | worker [--interval SECONDS] [--once] | resync [--school ID] [--resource sessions|gradingPeriods] | errors [--state open|archived|all] [--retry ID | --retry-all | --archive ID] | status   (all take --tenant T [--data-dir DIR])';
+  'sync target set --url URL --key K --secret S [--year 2026] | target show | target check | plan [--school ID] [--resync] | run [--school ID] | worker [--interval SECONDS] [--once] | resync [--school ID] [--resource sessions|gradingPeriods] | errors [--state open|archived|all] [--retry ID | --retry-all | --archive ID] | status   (all take --tenant T [--data-dir DIR])';
 
 const OPTIONS = {
   tenant: { type: 'string' },
@@ -23,6 +23,7 @@ const OPTIONS = {
   url: { type: 'string' },
   key: { type: 'string' },
   secret: { type: 'string' },
+  year: { type: 'string' },
   school: { type: 'string', multiple: true },
   resource: { type: 'string', multiple: true },
   resync: { type: 'boolean' },
@@ -52,19 +53,23 @@ export async function syncCommand(argv: string[]): Promise<void> {
     const t = await sql`SELECT 1 FROM tenants WHERE tenant_id = ${tenantId}`.execute(db);
     if (t.rows.length === 0) throw new Error(`tenant '${tenantId}' does not exist`);
     const client = async () => {
-      const target = await getTarget(db, tenantId);
-      if (!target) throw new Error(`no Ed-Fi target for tenant '${tenantId}'; run: termbridge sync target set --tenant ${tenantId} --url URL --key KEY --secret SECRET`);
-      return new EdfiClient(target);
+      const targets = await getTargets(db, tenantId);
+      if (!hasAnyTarget(targets)) throw new Error(`no Ed-Fi target for tenant '${tenantId}'; run: termbridge sync target set --tenant ${tenantId} --url URL --key KEY --secret SECRET`);
+      return routeTargets(tenantId, targets);
     };
+    const year = values.year === undefined ? undefined : Number(values.year);
+    if (year !== undefined && (!Number.isInteger(year) || year < 1991 || year > 2100)) throw new UsageError(`--year '${values.year}' must be a school year such as 2026`);
     const concurrency = values.concurrency ? Number(values.concurrency) : 4;
     switch (sub) {
       case 'target': {
         if (subsub === 'set') {
-          await setTarget(db, tenantId, { baseUrl: values.url ?? '', key: values.key ?? '', secret: values.secret ?? '' });
-          out(`target for ${tenantId}: ${values.url}`);
+          await setTarget(db, tenantId, { baseUrl: values.url ?? '', key: values.key ?? '', secret: values.secret ?? '' }, year);
+          out(`target for ${tenantId}${year === undefined ? '' : ` school year ${year}`}: ${values.url}`);
         } else if (subsub === 'show') {
-          const target = await getTarget(db, tenantId);
-          out(target ? `${target.baseUrl} (key ${target.key})` : 'no target set');
+          const targets = await getTargets(db, tenantId);
+          if (!hasAnyTarget(targets)) out('no target set');
+          if (targets.default) out(`default: ${targets.default.baseUrl} (key ${targets.default.key})`);
+          for (const [y, t] of [...targets.byYear].sort(([a], [b]) => a - b)) out(`${y}: ${t.baseUrl} (key ${t.key})`);
         } else if (subsub === 'check') {
           const report = await checkTarget(db, tenantId, await client());
           for (const line of report.lines) out(line);

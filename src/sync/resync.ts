@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/database.ts';
 import { keyTextOf, type NaturalKeyValues, type SyncResource } from './derive/edfi-record.ts';
-import type { EdfiClient } from './edfi-client.ts';
+import { clientFor, type TargetFor } from './target-router.ts';
 import { loadSentRecords, recordDelete, recordUpsert } from './identity-map.ts';
 import { SisRepository } from './sis-repository.ts';
 import { enqueuePlan, type EnqueueResult } from './sync-planning.ts';
@@ -31,7 +31,7 @@ export function naturalKeyOfItem(resource: SyncResource, item: Record<string, an
   return null;
 }
 
-export async function resync(db: Db, tenantId: string, client: EdfiClient, options: ResyncOptions = {}): Promise<ResyncReport> {
+export async function resync(db: Db, tenantId: string, target: TargetFor, options: ResyncOptions = {}): Promise<ResyncReport> {
   const resources = options.resources ?? ['sessions', 'gradingPeriods'];
   const sisSchools = await new SisRepository(db).schools(tenantId);
   const sent = await loadSentRecords(db, tenantId, options.schools ?? null);
@@ -43,7 +43,7 @@ export async function resync(db: Db, tenantId: string, client: EdfiClient, optio
   for (const schoolId of schools)
     for (const resource of resources)
       for (const schoolYear of years)
-        for (const item of await client.listForSchool(resource, schoolId, schoolYear)) {
+        for (const item of await clientFor(target, schoolYear).listForSchool(resource, schoolId, schoolYear)) {
           const key = naturalKeyOfItem(resource, item);
           if (key && typeof item.id === 'string') inOds.set(keyTextOf(resource, key), { id: item.id, resource, key, schoolId, schoolYear });
         }

@@ -4,7 +4,7 @@
 // permanent ones go to the error log, and a child whose parent is not in the target is held.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.ts';
-import type { EdfiClient } from './edfi-client.ts';
+import { clientFor, type TargetFor } from './target-router.ts';
 import { recordSendError, resolveSendErrors } from './error-log.ts';
 import { edfiIdOf, missingParents, recordDelete, recordUpsert } from './identity-map.ts';
 import { claimOps, finishOp, outboxCounts, releaseClaims, releaseExpiredLocks, retryLater, type OutboxOp } from './outbox.ts';
@@ -44,7 +44,8 @@ export function backoffDelay(attempt: number, o: Pick<WorkerOptions, 'backoffBas
 }
 
 /** Sends one claimed operation and records its outcome; returns what happened. */
-export async function processOp(db: Db, tenantId: string, client: EdfiClient, op: OutboxOp, workerId: string, o: WorkerOptions): Promise<'sent' | 'retry' | 'failed' | 'blocked'> {
+export async function processOp(db: Db, tenantId: string, target: TargetFor, op: OutboxOp, workerId: string, o: WorkerOptions): Promise<'sent' | 'retry' | 'failed' | 'blocked'> {
+  const client = clientFor(target, op.schoolYear);
   if (op.action !== 'delete') {
     const missing = await missingParents(db, tenantId, op.dependsOn);
     if (missing.length > 0) {
@@ -118,7 +119,7 @@ export async function processOp(db: Db, tenantId: string, client: EdfiClient, op
 }
 
 /** Claims and sends until nothing is left (or only back-offs beyond the deadline remain). */
-export async function drainOutbox(db: Db, tenantId: string, client: EdfiClient, o: WorkerOptions = {}): Promise<DrainStats> {
+export async function drainOutbox(db: Db, tenantId: string, target: TargetFor, o: WorkerOptions = {}): Promise<DrainStats> {
   const workerId = o.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
   const stats: DrainStats = { sent: 0, failed: 0, blocked: 0, retried: 0, left: 0 };
   const deadline = Date.now() + (o.deadlineMs ?? 10 * 60_000);
@@ -139,7 +140,7 @@ export async function drainOutbox(db: Db, tenantId: string, client: EdfiClient, 
     }
     let results: Awaited<ReturnType<typeof processOp>>[];
     try {
-      results = await Promise.all(ops.map((op) => processOp(db, tenantId, client, op, workerId, o).then((r) => (o.onOutcome?.(op, r), r))));
+      results = await Promise.all(ops.map((op) => processOp(db, tenantId, target, op, workerId, o).then((r) => (o.onOutcome?.(op, r), r))));
     } catch (err) {
       // Not an operation's fault (the target refused our credentials, the store went away):
       // give the claims back so another run can send them, and stop.

@@ -71,8 +71,8 @@ describe('sis and sync commands', { timeout: 240_000 }, () => {
     expect(noTarget.stderr).toContain('no Ed-Fi target for tenant');
     expect((await termbridge(['sync', 'target', 'set', '--tenant', 'district', '--url', odsUrl, '--key', key, '--secret', secret], dataDir)).code).toBe(0);
     const check = await termbridge(['sync', 'target', 'check', '--tenant', 'district'], dataDir);
-    expect(check.stdout).toContain('ok   token and API reachable');
-    expect(check.stdout).toContain('3 term descriptor(s) and 2 grading period descriptor(s) the SIS sends all exist in the target');
+    expect(check.stdout).toContain('ok   2026: token and API reachable');
+    expect(check.stdout).toContain('ok   2026: 3 term descriptor(s) and 2 grading period descriptor(s) the SIS sends all exist in the target');
     expect(check.code).toBe(0);
     const run = await termbridge(['sync', 'run', '--tenant', 'district'], dataDir);
     expect(run.stdout).toContain('planned 6 operation(s); sent 6, failed 0, held 0');

@@ -6,9 +6,13 @@ import { claimOps, outboxCounts, pruneOutbox } from '../../src/sync/outbox.ts';
 import { sql } from 'kysely';
 import { EdfiClient } from '../../src/sync/edfi-client.ts';
 import { checkTarget } from '../../src/sync/target-check.ts';
+import { routeTargets } from '../../src/sync/target-router.ts';
+import { getTargets, setTarget } from '../../src/sync/target-repository.ts';
+import { ClientRepository } from '../../src/auth/client-repository.ts';
+import { TenantRepository } from '../../src/store/tenant-repository.ts';
+import { createTenant, drivers } from '../harness.ts';
 import { drainOutbox } from '../../src/sync/worker.ts';
 import { resync } from '../../src/sync/resync.ts';
-import { drivers } from '../harness.ts';
 import { districtUpload, newPair, startSyncRig, type SyncPair, type SyncRig } from './sync-rig.ts';
 
 const FAST = { backoffBaseMs: 20, backoffCapMs: 200, deadlineMs: 30_000 };
@@ -244,6 +248,41 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
     expect(await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${ids[2]}`)).toHaveLength(3);
   });
 
+  it('a target per school year: each year goes to its own ODS, with its own token', async () => {
+    const p = await newPair(rig);
+    const [hs] = p.ods.schools.map((s) => s.schoolId!) as [number];
+    // Last year's ODS is another tenant of the target app, with its own client.
+    const lastYear = await createTenant(rig.target, { schools: 0, schoolYears: [2025] });
+    await new TenantRepository(rig.target.store.db).addSchool(lastYear.tenantId, { name: 'High', schoolId: hs });
+    const { client, secret } = await new ClientRepository(rig.target.store.db).create(lastYear.tenantId, 'sync', ['edfi:read', 'edfi:write']);
+    const upload = districtUpload(p.ods.schools.map((s) => s.schoolId!));
+    upload.calendars.push({ calendarId: 'hs-2025', schoolId: hs, schoolYear: 2025, name: 'HS 24-25' });
+    upload.terms.push({ termId: 'old-s1', calendarId: 'hs-2025', name: 'Semester 1', termTypeCode: 'S1', startDate: '2024-08-21', endDate: '2024-12-20' });
+    upload.termTypeMappings.push({ schoolYear: 2025, termTypeCode: 'S1', termDescriptor: 'uri://ed-fi.org/TermDescriptor#Fall Semester' });
+    upload.syncYears.push({ schoolYear: 2025, stateCode: 'KS', sessionsEnabled: true });
+    expect((await rig.source.app.inject({ method: 'POST', url: '/sis/v1/uploads', headers: p.sisHeaders, payload: upload })).statusCode).toBe(200);
+    // Configured as an operator would: the default target and one for 2025.
+    const current = await new ClientRepository(rig.target.store.db).create(p.ods.tenantId, 'sync-current', ['edfi:read', 'edfi:write']);
+    await setTarget(db(), p.district.tenantId, { baseUrl: rig.proxy.url, key: current.client.clientId, secret: current.secret });
+    await setTarget(db(), p.district.tenantId, { baseUrl: rig.proxy.url, key: client.clientId, secret }, 2025);
+    const byYear = routeTargets(p.district.tenantId, await getTargets(db(), p.district.tenantId));
+    await enqueueDirty(db(), p.district.tenantId);
+    expect(await drainOutbox(db(), p.district.tenantId, byYear, FAST)).toMatchObject({ sent: 8, failed: 0 });
+    const lastYearHeaders = await lastYear.auth(['edfi:read']);
+    const old = (await rig.target.app.inject({ method: 'GET', url: `/data/v3/ed-fi/sessions?schoolId=${hs}`, headers: lastYearHeaders })).json();
+    expect(old.map((s: any) => `${s.schoolYearTypeReference.schoolYear} ${s.sessionName}`)).toEqual(['2025 2025 First Semester']);
+    expect((await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${hs}`)).map((s: any) => s.schoolYearTypeReference.schoolYear)).toEqual([2026, 2026]);
+    expect(byYear(2025)).not.toBe(byYear(2026));
+    expect(byYear(2025).tokenRequests).toBe(1);
+    expect(byYear(2026).tokenRequests).toBe(1);
+    // With no target for a year, the run stops and says which year needs one; nothing is lost.
+    await sis(p, 'PUT', '/sis/v1/terms/old-s1', { calendarId: 'hs-2025', name: 'Semester 1', termTypeCode: 'S1', startDate: '2024-08-21', endDate: '2024-12-19' });
+    await enqueueDirty(db(), p.district.tenantId);
+    const only2026 = routeTargets(p.district.tenantId, { default: null, byYear: new Map([[2026, { baseUrl: rig.proxy.url, key: 'k', secret: 's' }]]) });
+    await expect(drainOutbox(db(), p.district.tenantId, only2026, FAST)).rejects.toThrow(/no Ed-Fi target for tenant '.*' and school year 2025/);
+    expect(await drainOutbox(db(), p.district.tenantId, byYear, FAST)).toMatchObject({ sent: 1 });
+  });
+
   it('wrong target credentials stop the run with an actionable message and send nothing; the claims go back to the queue', async () => {
     const p = await loaded();
     const wrong = new EdfiClient({ baseUrl: rig.proxy.url, key: 'nobody', secret: 'nothing' });
@@ -294,9 +333,9 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
     await sis(p, 'PUT', '/sis/v1/termTypeMappings/2026/YR', { termDescriptor: 'uri://ed-fi.org/TermDescriptor#Bogus' });
     const report = await checkTarget(db(), p.district.tenantId, p.newClient());
     expect(report.ok).toBe(false);
-    expect(report.lines).toContain("FAIL term descriptor 'uri://ed-fi.org/TermDescriptor#Bogus' is not in the target; map the term type to one it has");
+    expect(report.lines).toContain("FAIL 2026: term descriptor 'uri://ed-fi.org/TermDescriptor#Bogus' is not in the target; map the term type to one it has");
     const unreachable = await checkTarget(db(), p.district.tenantId, new EdfiClient({ baseUrl: 'http://127.0.0.1:9', key: 'k', secret: 's' }, { timeoutMs: 500 }));
-    expect(unreachable.lines[0]).toMatch(/^FAIL cannot reach the target/);
+    expect(unreachable.lines[0]).toMatch(/^FAIL 2026: cannot reach the target/);
   });
 
   it('retry from the error log re-plans the item; archive hides it', async () => {

@@ -196,7 +196,7 @@ CREATE TABLE sync_errors (
 CREATE UNIQUE INDEX sync_errors_open_fingerprint ON sync_errors (tenant_id, fingerprint) WHERE state = 'open';
 CREATE INDEX sync_errors_state ON sync_errors (tenant_id, state, error_id);
 
--- The Ed-Fi ODS/API a tenant reports to.
+-- The Ed-Fi ODS/API a tenant reports to (its default) ...
 CREATE TABLE sync_targets (
   tenant_id     text NOT NULL REFERENCES tenants(tenant_id),
   base_url      text NOT NULL,
@@ -204,4 +204,15 @@ CREATE TABLE sync_targets (
   client_secret text NOT NULL,
   updated_at    timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id)
+);
+
+-- ... and one per school year where the state opens a separate ODS each year.
+CREATE TABLE sync_year_targets (
+  tenant_id     text NOT NULL REFERENCES tenants(tenant_id),
+  school_year   integer NOT NULL,
+  base_url      text NOT NULL,
+  client_key    text NOT NULL,
+  client_secret text NOT NULL,
+  updated_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, school_year)
 );
