@@ -59,8 +59,10 @@ export class EdfiConnector implements Connector {
       const target = Number((versions.body as { newestChangeVersion?: unknown }).newestChangeVersion);
       if (!Number.isSafeInteger(target)) throw new Error(`${root}/changeQueries/v1/availableChangeVersions did not give a newestChangeVersion`);
       const last = (state as EdfiState | null)?.changeVersion ?? null;
-      if (last !== null && last >= target) return { changeVersion: last };
-      r = { target, from: last, step: 0, token: null };
+      if (last !== null && last === target) return { changeVersion: last };
+      // A newest version below the last one seen means the ODS was restored or rebuilt: its
+      // change history no longer continues ours, so read everything again.
+      r = { target, from: last !== null && last < target ? last : null, step: 0, token: null };
     }
     const steps = edfiSteps(r.from);
     const base = `${root}/data/v3/ed-fi`;

@@ -94,6 +94,13 @@ describe.each(drivers())('Ed-Fi connector against a live Ed-Fi source on %s', (d
     const reread = await pull(target, tgt.tenantId, id, { pageSize: 50 });
     expect(reread.summary).toMatchObject({ created: 0, updated: 0, deleted: 0, failed: 0, unchanged: 28 });
     expect(await sessionsFingerprint(target, tgt.tenantId)).toBe(before);
+
+    // A source whose newest change version is below the last one seen was restored: read it all again.
+    await target.store.db.updateTable('connections').set({ state: JSON.stringify({ changeVersion: 1e12 }) }).where('id', '=', id).execute();
+    expect((await new ConnectionRepository(target.store.db).get(tgt.tenantId, id))!.state).toEqual({ changeVersion: 1e12 });
+    const restored = await pull(target, tgt.tenantId, id, { pageSize: 50 });
+    expect(restored.summary).toMatchObject({ created: 0, updated: 0, deleted: 0, failed: 0, unchanged: 28 });
+    expect(await sessionsFingerprint(target, tgt.tenantId)).toBe(before);
   });
 
   it('applies key changes, updates and deletes from change queries without re-creating anything', async () => {

@@ -272,3 +272,28 @@ describe.each(drivers())('Edlink sessions API on %s', (driver) => {
     expect(routes).toContain('graph');
   });
 });
+
+describe('Edlink rate limiting', () => {
+  it('answers 429 RATE_LIMITED in the Edlink envelope with Retry-After', async () => {
+    const { buildApp } = await import('../../../src/server.ts');
+    const { openTestStore } = await import('../../harness.ts');
+    const store = await openTestStore('pglite');
+    const app = await buildApp({ store, rateLimit: { max: 2, timeWindowMs: 60_000 } });
+    try {
+      const tenant = await createTenant({ store }, { schools: 0 });
+      const headers = await tenant.auth(['edlink:read']);
+      const statuses: number[] = [];
+      let last;
+      for (let i = 0; i < 3; i++) {
+        last = await app.inject({ method: 'GET', url: `${BASE}/sessions`, headers });
+        statuses.push(last.statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(last!.headers['retry-after']).toMatch(/^\d+$/);
+      expect(last!.json()).toEqual({ $request: expect.any(String), $errors: [{ code: 'RATE_LIMITED', message: expect.any(String) }] });
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  });
+});
