@@ -7,7 +7,8 @@ import type { Connector, ConnectorRecord, PullPage } from './connector.ts';
 import type { SourceClient } from './source-client.ts';
 
 interface CanvasResume {
-  next: string;
+  /** The next page's URL; null once the last page is staged. */
+  next: string | null;
 }
 
 /** Calendar day of an instant in a time zone. */
@@ -41,6 +42,8 @@ export class CanvasConnector implements Connector {
   ) {}
 
   async *pages(_state: unknown, resume: unknown): AsyncGenerator<PullPage, null, void> {
+    // Resuming after the last page was staged: nothing is left to read.
+    if (resume && (resume as CanvasResume).next === null) return null;
     const root = this.url.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
     let next: string | null =
       (resume as CanvasResume | null)?.next ?? `${root}/api/v1/accounts/self/terms?workflow_state[]=all&include[]=overrides&per_page=${Math.min(100, this.pageSize)}`;

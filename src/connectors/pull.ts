@@ -50,7 +50,13 @@ export async function runPull(
 async function pullUnlocked(store: Store, connection: Connection, connector: Connector, onProgress: (p: PullProgress) => void): Promise<PullResult> {
   const { tenantId, id } = connection;
   const repo = new ConnectionRepository(store.db);
-  const checkpoint = await repo.checkpoint(tenantId, id);
+  let checkpoint = await repo.checkpoint(tenantId, id);
+  // A connector that cannot resume (a CSV file is read again from the start) stages no position:
+  // drop what an interrupted run staged rather than merge it twice.
+  if (checkpoint && checkpoint.resume === null) {
+    await repo.clearCheckpoint(tenantId, id);
+    checkpoint = null;
+  }
   let pages = checkpoint?.pages ?? 0;
   let records = 0;
   const pager = connector.pages(connection.state ?? null, checkpoint?.resume ?? null);
