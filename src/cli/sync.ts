@@ -12,7 +12,7 @@ import { getTargets, setTarget } from '../sync/target-repository.ts';
 import { hasAnyTarget, routeTargets } from '../sync/target-router.ts';
 import { drainOutbox } from '../sync/worker.ts';
 import { parse, UsageError } from './args.ts';
-import { openCommandStore } from './open-store.ts';
+import { openExclusiveStore } from './exclusive-store.ts';
 
 export const SYNC_USAGE =
   'sync target set --url URL --key K --secret S [--year 2026] | target show | target check | plan [--school ID] [--resync] | run [--school ID] | worker [--interval SECONDS] [--once] | resync [--school ID] [--resource sessions|gradingPeriods] | errors [--state open|archived|all] [--retry ID | --retry-all | --archive ID] | status   (all take --tenant T [--data-dir DIR])';
@@ -46,7 +46,7 @@ export async function syncCommand(argv: string[]): Promise<void> {
     if (!/^\d+$/.test(s)) throw new UsageError(`--school '${s}' must be a numeric schoolId`);
     return Number(s);
   });
-  const store = await openCommandStore(values['data-dir']);
+  const store = await openExclusiveStore(values['data-dir'], `sync ${sub ?? ''}`.trim());
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   try {
     const db = store.db;
