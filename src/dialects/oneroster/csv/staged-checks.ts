@@ -68,6 +68,8 @@ export async function resolveStaged(tx: Tx, tenantId: string, mode: FileMode, ha
     FROM ids c LEFT JOIN (SELECT DISTINCT ON (sourced_id) sourced_id, session_id FROM ids ORDER BY sourced_id, line) p ON p.sourced_id = c.parent_sourced_id`.execute(tx);
   // Parents, cycles and the writes all look rows up by session id.
   await sql`CREATE INDEX ON oneroster_import (session_id)`.execute(tx);
+  // The update pass pages through changed rows by line.
+  await sql`CREATE INDEX ON oneroster_import (line)`.execute(tx);
   await sql`ANALYZE oneroster_import`.execute(tx);
 }
 
