@@ -25,6 +25,8 @@ const LOWER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 const DATE_VALUE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
 const NOTHING: Condition = { op: 'or', args: [] };
+/** Conditions in one $filter (every one ANDed); more is refused. */
+export const MAX_CLAUSES = 100;
 
 export interface ParsedFilter {
   where: Condition | undefined;
@@ -54,6 +56,8 @@ export function parseEdlinkFilter(raw: string): ParsedFilter {
     throw invalid(`$filter must be a JSON object mapping fields to lists of {"operator","value"}, e.g. {"name":[{"operator":"equals","value":"Fall 2025"}]}.`);
   const conditions: Condition[] = [];
   const warnings: EdlinkMessage<EdlinkWarningCode>[] = [];
+  const clauseCount = Object.values(parsed as Record<string, unknown>).reduce<number>((n, c) => n + (Array.isArray(c) ? c.length : 1), 0);
+  if (clauseCount > MAX_CLAUSES) throw invalid(`$filter has ${clauseCount} conditions; at most ${MAX_CLAUSES} are allowed.`);
   for (const [field, clauses] of Object.entries(parsed as Record<string, unknown>)) {
     if (!Object.hasOwn(FILTER_OPERATORS, field)) {
       const why = UNFILTERABLE.has(field) ? `The field '${field}' cannot be filtered.` : `Unknown field '${field}'.`;
@@ -80,10 +84,14 @@ function stringValue(field: FilterField, operator: string, value: unknown): stri
   return value;
 }
 
+/** More values than this in one `in` list is refused rather than sent to the database as parameters. */
+export const MAX_LIST_VALUES = 1000;
+
 /** `in`/`not in` take one comma-separated string (Edlink's form) or, leniently, a list of strings. */
 function listValue(field: FilterField, operator: string, value: unknown): string[] {
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
-  return stringValue(field, operator, value).split(',');
+  const values = Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : stringValue(field, operator, value).split(',');
+  if (values.length > MAX_LIST_VALUES) throw invalid(`The operator '${operator}' on '${field}' takes at most ${MAX_LIST_VALUES} values; got ${values.length}.`);
+  return values;
 }
 
 function clauseCondition(field: FilterField, operator: FilterOperator, value: unknown, warnings: EdlinkMessage<EdlinkWarningCode>[]): Condition {

@@ -33,6 +33,14 @@ describe('Edlink $filter parser', () => {
       }
   });
 
+  it('refuses lists and filters too long to send as query parameters', () => {
+    const many = Array.from({ length: 1001 }, (_, i) => `n${i}`).join(',');
+    expect(() => parseEdlinkFilter(JSON.stringify({ name: [{ operator: 'in', value: many }] }))).toThrow(/at most 1000 values/);
+    expect(parseEdlinkFilter(JSON.stringify({ name: [{ operator: 'in', value: many.split(',').slice(0, 1000).join(',') }] })).where).toBeDefined();
+    const clauses = Array.from({ length: 101 }, () => ({ operator: 'contains', value: 'a' }));
+    expect(() => parseEdlinkFilter(JSON.stringify({ name: clauses }))).toThrow(/at most 100 are allowed/);
+  });
+
   it('turns an exclusive end_date into the inclusive last day', () => {
     expect(parseEdlinkFilter(JSON.stringify({ end_date: [{ operator: 'equals', value: '2026-01-01T00:00:00.000Z' }] })).where).toEqual({ field: 'endDate', op: 'eq', value: '2025-12-31' });
     expect(parseEdlinkFilter(JSON.stringify({ end_date: [{ operator: 'lt', value: '2026-01-01T08:00:00Z' }] })).where).toEqual({ field: 'endDate', op: 'lte', value: '2025-12-31' });
