@@ -7,7 +7,8 @@ import formatsModule from 'ajv-formats';
 // ajv-formats is CommonJS: under NodeNext its default import is the module object.
 const addFormats = ((formatsModule as unknown as { default?: typeof formatsModule }).default ?? formatsModule) as unknown as (ajv: Ajv) => void;
 
-const OAS_PATH = new URL('../../../../shared/specs/openapi/oneroster-v1p2-rostering.openapi.json', import.meta.url);
+// 1EdTech's published OneRoster 1.2 rostering OpenAPI, vendored so the suite needs nothing beside the repo.
+const OAS_PATH = new URL('../../fixtures/oneroster-v1p2-rostering.openapi.json', import.meta.url);
 
 function load() {
   const doc = JSON.parse(readFileSync(OAS_PATH, 'utf8')) as { components: { schemas: Record<string, Record<string, unknown>> } };
