@@ -59,9 +59,11 @@ export async function mergeRecords(
   records: ConnectorRecord[],
   options: MergeOptions = {},
 ): Promise<PullSummary> {
+  const summary = emptySummary();
+  // Nothing read (an incremental pull with nothing new): do not even load the district's sessions.
+  if (records.length === 0) return summary;
   const sessions = new SessionRepository(db);
   const tenants = new TenantRepository(db);
-  const summary = emptySummary();
   let schools: Org[] = await tenants.orgs(tenantId, 'school');
   const index = await SessionIndex.load(sessions, tenantId, system);
 
