@@ -13,14 +13,19 @@ export interface ConnectorOptions {
   client?: Partial<Omit<SourceClientOptions, 'connectionId' | 'auth'>> | undefined;
 }
 
-export const ONEROSTER_READ_SCOPE = 'https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly';
+/** What a OneRoster pull asks for: the narrowest read scope first, then the broader one, then none. */
+export const ONEROSTER_READ_SCOPES = [
+  'https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly',
+  'https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly',
+  '',
+];
 
 export function connectorFor(
   connection: Connection,
   secret: string | null,
   options: ConnectorOptions & { timeZone?: string | undefined } = {},
 ): { connector: Connector; client: SourceClient | null } {
-  const clientCredentials = (defaultTokenUrl: string, scope?: string) =>
+  const clientCredentials = (defaultTokenUrl: string, scope?: string | string[]) =>
     connection.clientId && secret ? { tokenUrl: connection.tokenUrl ?? defaultTokenUrl, clientId: connection.clientId, clientSecret: secret, scope } : undefined;
   switch (connection.kind) {
     case 'edfi': {
@@ -29,7 +34,7 @@ export function connectorFor(
     }
     case 'oneroster-rest': {
       const origin = new URL(connection.url).origin;
-      const client = new SourceClient({ connectionId: connection.id, auth: { clientCredentials: clientCredentials(`${origin}/oauth/token`, ONEROSTER_READ_SCOPE) }, ...options.client });
+      const client = new SourceClient({ connectionId: connection.id, auth: { clientCredentials: clientCredentials(`${origin}/oauth/token`, ONEROSTER_READ_SCOPES) }, ...options.client });
       return { connector: new OneRosterRestConnector(client, connection.url, options.pageSize), client };
     }
     case 'canvas': {

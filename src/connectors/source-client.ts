@@ -5,7 +5,11 @@ import { request } from 'undici';
 
 export interface SourceAuth {
   /** OAuth2 client credentials at tokenUrl. */
-  clientCredentials?: { tokenUrl: string; clientId: string; clientSecret: string; scope?: string | undefined } | undefined;
+  /**
+   * OAuth2 client credentials at tokenUrl. `scope` may list alternatives, tried in order while the
+   * server answers `invalid_scope` ('' sends no scope: the server grants what the client holds).
+   */
+  clientCredentials?: { tokenUrl: string; clientId: string; clientSecret: string; scope?: string | string[] | undefined } | undefined;
   /** A fixed bearer token (Canvas access tokens). */
   bearer?: string | undefined;
 }
@@ -111,8 +115,18 @@ export class SourceClient {
   }
 
   private async fetchToken(cc: NonNullable<SourceAuth['clientCredentials']>): Promise<string> {
+    const scopes = Array.isArray(cc.scope) ? cc.scope : [cc.scope ?? ''];
+    for (const [i, scope] of scopes.entries()) {
+      const token = await this.requestToken(cc, scope, i < scopes.length - 1);
+      if (token !== null) return token;
+    }
+    throw new SourceError(this.options.connectionId, cc.tokenUrl, 400, `the token endpoint refused every scope tried (${scopes.map((x) => x || '(none)').join(', ')})`);
+  }
+
+  /** A token, or null when the server answered invalid_scope and another scope may be tried. */
+  private async requestToken(cc: NonNullable<SourceAuth['clientCredentials']>, scope: string, mayTryAnother: boolean): Promise<string | null> {
     const attempts = this.options.attempts ?? 5;
-    const form = new URLSearchParams({ grant_type: 'client_credentials', ...(cc.scope ? { scope: cc.scope } : {}) });
+    const form = new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
     const basic = Buffer.from(`${encodeURIComponent(cc.clientId)}:${encodeURIComponent(cc.clientSecret)}`).toString('base64');
     for (let attempt = 1; ; attempt++) {
       let status: number;
@@ -144,6 +158,7 @@ export class SourceClient {
       }
       const token = (body as { access_token?: unknown })?.access_token;
       if (status === 200 && typeof token === 'string') return token;
+      if (status === 400 && mayTryAnother && (body as { error?: unknown })?.error === 'invalid_scope') return null;
       if (RETRYABLE(status) && attempt < attempts) {
         this.requests.retries++;
         await this.pause(attempt, retryAfter);

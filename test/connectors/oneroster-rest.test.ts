@@ -22,7 +22,7 @@ describe.each(drivers())('OneRoster REST connector against a live OneRoster sour
     await target.close();
   });
 
-  async function setUp(count: number) {
+  async function setUp(count: number, scopes = [ROSTER_READONLY, ROSTER_CORE_READONLY]) {
     proxy.faults.length = 0;
     const src = await createTenant(source, { schools: 0 });
     const repo = new SessionRepository(source.store.db);
@@ -47,7 +47,7 @@ describe.each(drivers())('OneRoster REST connector against a live OneRoster sour
           totalInstructionalDays: 45,
         }),
       );
-    const credentials = await sourceClient(source, src.tenantId, [ROSTER_READONLY, ROSTER_CORE_READONLY]);
+    const credentials = await sourceClient(source, src.tenantId, scopes);
     const tgt = await createTenant(target, { schools: 0 });
     const id = `or-${tgt.tenantId}`;
     await addConnection(target, { tenantId: tgt.tenantId, id, kind: 'oneroster-rest', url: proxy.url, clientId: credentials.clientId, secret: credentials.secret });
@@ -87,6 +87,15 @@ describe.each(drivers())('OneRoster REST connector against a live OneRoster sour
     expect(renamed).toMatchObject({ name: 'Quarter Three', endDate: '2025-10-10' });
     expect((await live(tgt.tenantId)).some((s) => s.identifiers[`oneroster@${id}`] === terms[4]!.id)).toBe(false);
     expect(await live(tgt.tenantId)).toHaveLength(17);
+  });
+
+  it('falls back to the broader read scope when the client does not hold roster-core.readonly', async () => {
+    const { tgt, id } = await setUp(2, [ROSTER_READONLY]);
+    const before = proxy.log.length;
+    const result = await pull(target, tgt.tenantId, id);
+    expect(result.summary).toMatchObject({ created: 3, failed: 0 });
+    // roster-core.readonly refused (invalid_scope), then roster.readonly granted.
+    expect(proxy.log.slice(before).filter((l) => l.startsWith('POST /oauth/token'))).toHaveLength(2);
   });
 
   it('matches an existing session by natural key instead of duplicating it', async () => {
