@@ -10,6 +10,7 @@ import { TenantRepository, type Tenant } from '../../store/tenant-repository.ts'
 import { EdlinkError, errorBody, formatEdlinkError, type EdlinkMessage, type EdlinkWarningCode } from './errors.ts';
 import { idEquals, parseEdlinkFilter } from './filter.ts';
 import { CURSOR_LIFETIME_MS, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, pageSize, type CursorState } from './paging.ts';
+import { RESPONSES } from './schemas.ts';
 import { EDLINK_SESSION_FIELDS, todayIn, toEdlinkSession, type EdlinkSession } from './session-object.ts';
 
 export const EDLINK_READ = 'edlink:read';
@@ -134,7 +135,7 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
   }
 
   const listSchema = (summary: string, params?: typeof IdParams) => ({
-    schema: { summary, tags: ['edlink'], querystring: ListQuery, ...(params ? { params } : {}), security: [{ oauth2: [EDLINK_READ] }] },
+    schema: { summary, tags: ['edlink'], querystring: ListQuery, ...(params ? { params } : {}), response: RESPONSES.list, security: [{ oauth2: [EDLINK_READ] }] },
   });
 
   app.get(`${EDLINK_PREFIX}/sessions`, listSchema('List sessions (Edlink Graph v2)'), (request, reply) =>
@@ -160,7 +161,7 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
 
   app.get(
     `${EDLINK_PREFIX}/sessions/:id`,
-    { schema: { summary: 'Fetch one session', tags: ['edlink'], params: IdParams, querystring: Type.Object({ $fields: Type.Optional(Type.String()), $expand: Type.Optional(Type.String()) }, { additionalProperties: true }), security: [{ oauth2: [EDLINK_READ] }] } },
+    { schema: { summary: 'Fetch one session', tags: ['edlink'], params: IdParams, querystring: Type.Object({ $fields: Type.Optional(Type.String()), $expand: Type.Optional(Type.String()) }, { additionalProperties: true }), response: RESPONSES.one, security: [{ oauth2: [EDLINK_READ] }] } },
     (request, reply) => {
       const requestId = randomUUID();
       return answer(reply, requestId, async () => {

@@ -265,6 +265,14 @@ describe.each(drivers())('Edlink sessions API on %s', (driver) => {
     expect((await q({ start_date: [{ operator: 'lt', value: '2025-08-13T00:00:00-05:00' }] })).names).toEqual(['Fall']);
   });
 
+  it('documents every Edlink route in /docs with its response envelope', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const paths = res.json().paths as Record<string, { get: { responses: Record<string, unknown> } }>;
+    for (const path of ['/sessions', '/sessions/{id}', '/schools/{id}/sessions', '/districts/{id}/sessions'])
+      expect(Object.keys(paths[`${BASE}${path}`]!.get.responses).sort(), path).toEqual(['200', '4XX']);
+  });
+
   it('gives every Edlink route a scope entry', () => {
     const routes = t.app.printRoutes({ commonPrefix: false });
     for (const path of ['/sessions', '/sessions/:id', '/schools/:id/sessions', '/districts/:id/sessions'])
