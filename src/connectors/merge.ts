@@ -4,7 +4,7 @@
 // record is counted as failed and skipped; it never aborts the others (every conflict the
 // database would refuse is checked before writing, so no statement fails mid-transaction).
 import { isDeepStrictEqual } from 'node:util';
-import type { SessionInput, SessionType } from '../domain/session.ts';
+import { sessionInputOf, type SessionInput, type SessionType } from '../domain/session.ts';
 import { validateSession } from '../domain/validation.ts';
 import { SessionRepository, type SessionWithSeq } from '../store/session-repository.ts';
 import { SessionIndex } from './session-index.ts';
@@ -120,7 +120,7 @@ export async function mergeRecords(
             summary.unchanged++;
             break;
           }
-          const input: SessionInput = { ...inputOf(existing), name: record.name, schoolYear: record.schoolYear, schoolOrgId: schoolOf(record.school) };
+          const input: SessionInput = { ...sessionInputOf(existing), name: record.name, schoolYear: record.schoolYear, schoolOrgId: schoolOf(record.school) };
           if (input.name === existing.name && input.schoolYear === existing.schoolYear && input.schoolOrgId === existing.schoolOrgId) {
             summary.unchanged++;
             break;
@@ -204,7 +204,7 @@ export async function mergeRecords(
       if (isDeepStrictEqual([...new Set(current)].sort(), [...new Set(wanted)].sort())) continue;
       await sessions.setGradingPeriods(tenantId, session.id, wanted);
       // The Ed-Fi session's gradingPeriods changed: it takes a new change version.
-      const after = await sessions.update(tenantId, session.id, inputOf(session));
+      const after = await sessions.update(tenantId, session.id, sessionInputOf(session));
       if (after && after !== 'conflict') index.put(after, session);
       if (outcome.get(record.sourceId) === 'unchanged') {
         summary.unchanged--;
@@ -224,26 +224,8 @@ export async function mergeRecords(
   }
 }
 
-function inputOf(s: SessionWithSeq): SessionInput {
-  return {
-    schoolOrgId: s.schoolOrgId,
-    schoolYear: s.schoolYear,
-    name: s.name,
-    type: s.type,
-    beginDate: s.beginDate,
-    endDate: s.endDate,
-    parentId: s.parentId,
-    status: s.status,
-    termDescriptor: s.termDescriptor,
-    gradingPeriodDescriptor: s.gradingPeriodDescriptor,
-    periodSequence: s.periodSequence,
-    totalInstructionalDays: s.totalInstructionalDays,
-    properties: s.properties,
-  };
-}
-
 /** True when writing `input` would change nothing stored. */
 export function sameSession(s: SessionWithSeq, input: SessionInput): boolean {
-  const current = inputOf(s);
+  const current = sessionInputOf(s);
   return (Object.keys(current) as (keyof SessionInput)[]).every((k) => isDeepStrictEqual(current[k], input[k] ?? current[k]));
 }

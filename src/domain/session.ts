@@ -78,3 +78,23 @@ export interface SessionNaturalKey {
 export function isSessionType(value: unknown): value is SessionType {
   return typeof value === 'string' && (SESSION_TYPES as readonly string[]).includes(value);
 }
+
+/** A stored session as a writer's input: change a few fields and write it back. */
+export function sessionInputOf(s: Session): SessionInput {
+  return {
+    id: s.id,
+    schoolOrgId: s.schoolOrgId,
+    schoolYear: s.schoolYear,
+    name: s.name,
+    type: s.type,
+    beginDate: s.beginDate,
+    endDate: s.endDate,
+    parentId: s.parentId,
+    status: s.status,
+    termDescriptor: s.termDescriptor,
+    gradingPeriodDescriptor: s.gradingPeriodDescriptor,
+    periodSequence: s.periodSequence,
+    totalInstructionalDays: s.totalInstructionalDays,
+    properties: s.properties,
+  };
+}

@@ -2,7 +2,7 @@
 // district-wide (no school, no school year, type term); its canonical days are the local
 // calendar days of start_at/end_at, and the exact instants and overrides stay Canvas-only in
 // properties.canvas so they round-trip. Domain rules are the store's; errors are Canvas's.
-import type { Session, SessionInput } from '../../domain/session.ts';
+import { sessionInputOf, type Session, type SessionInput } from '../../domain/session.ts';
 import { validateSession, validateWithinParent, type DomainViolation } from '../../domain/validation.ts';
 import { IdentifierInUseError, type SessionRepository, type SessionWithSeq } from '../../store/session-repository.ts';
 import { attributeErrors, CanvasReply } from './errors.ts';
@@ -88,25 +88,6 @@ function mergedCanvasProperties(current: CanvasTermProperties, body: TermBody, d
   return next;
 }
 
-function inputOf(session: Session): SessionInput {
-  return {
-    id: session.id,
-    schoolOrgId: session.schoolOrgId,
-    schoolYear: session.schoolYear,
-    name: session.name,
-    type: session.type,
-    beginDate: session.beginDate,
-    endDate: session.endDate,
-    parentId: session.parentId,
-    status: session.status,
-    termDescriptor: session.termDescriptor,
-    gradingPeriodDescriptor: session.gradingPeriodDescriptor,
-    periodSequence: session.periodSequence,
-    totalInstructionalDays: session.totalInstructionalDays,
-    properties: session.properties,
-  };
-}
-
 export async function createTerm(repo: SessionRepository, clock: TenantClock, body: TermBody): Promise<SessionWithSeq> {
   await checkSisFree(repo, clock.tenantId, body, null);
   const dates = parseTermDates(body, clock.timeZone);
@@ -151,7 +132,7 @@ export async function updateTerm(repo: SessionRepository, clock: TenantClock, se
   const body = withoutStuckFields(sent, stuckFields(current.stickyFields, sent.overrideSisStickiness));
   const dates = parseTermDates(body, clock.timeZone);
 
-  const input = inputOf(session);
+  const input = sessionInputOf(session);
   const extra: Record<string, string[]> = {};
   if ('name' in body) {
     const name = nameOf(body.name);

@@ -3,7 +3,8 @@ import type { Session, SessionInput } from '../../domain/session.ts';
 import { eq, type Condition } from '../../query/ast.ts';
 import type { FilterSpec, FilterValue } from './query-params.ts';
 import { toEdfiId } from './resource-id.ts';
-import { inputOf, schoolReference, schoolYearTypeReference, type LinkTargets } from './session-mapping.ts';
+import { schoolReference, schoolYearTypeReference, type LinkTargets } from './session-mapping.ts';
+import { sessionInputOf } from '../../domain/session.ts';
 import { BodyReader, type ValidationErrors } from './wire-body.ts';
 
 export interface WireGradingPeriod {
@@ -61,7 +62,7 @@ export function parseGradingPeriodBody(body: Record<string, unknown>): { ok: tru
 
 export function gradingPeriodInputFromWire(w: WireGradingPeriod, resolved: { schoolOrgId: string; descriptor: string }, existing: Session | null): SessionInput {
   return {
-    ...(existing ? inputOf(existing) : { parentId: null, termDescriptor: null }),
+    ...(existing ? sessionInputOf(existing) : { parentId: null, termDescriptor: null }),
     schoolOrgId: resolved.schoolOrgId,
     schoolYear: w.schoolYear,
     name: w.gradingPeriodName,

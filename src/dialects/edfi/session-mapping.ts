@@ -2,7 +2,7 @@
 // translated here; looking references up is reference-resolution.ts's job.
 import { DEFAULT_TERM_DESCRIPTOR } from '../../domain/descriptor-catalog.ts';
 import type { DomainViolation } from '../../domain/validation.ts';
-import { isSessionType, SESSION_TYPES, type Session, type SessionInput } from '../../domain/session.ts';
+import { isSessionType, SESSION_TYPES, sessionInputOf, type Session, type SessionInput } from '../../domain/session.ts';
 import { eq, type Condition } from '../../query/ast.ts';
 import type { FilterSpec } from './query-params.ts';
 import { toEdfiId } from './resource-id.ts';
@@ -184,24 +184,6 @@ export const SESSION_FILTERS: FilterSpec = {
   totalInstructionalDays: 'int',
 };
 
-/** A stored session as a writer's input, to change a few fields and write it back. */
-export function inputOf(s: Session): SessionInput {
-  return {
-    id: s.id,
-    schoolOrgId: s.schoolOrgId,
-    schoolYear: s.schoolYear,
-    name: s.name,
-    type: s.type,
-    beginDate: s.beginDate,
-    endDate: s.endDate,
-    parentId: s.parentId,
-    status: s.status,
-    termDescriptor: s.termDescriptor,
-    gradingPeriodDescriptor: s.gradingPeriodDescriptor,
-    periodSequence: s.periodSequence,
-    totalInstructionalDays: s.totalInstructionalDays,
-  };
-}
 
 /**
  * The canonical session an Ed-Fi Session body describes. The type comes from the term
@@ -215,7 +197,7 @@ export function sessionInputFromWire(
 ): SessionInput {
   const mapped = isSessionType(resolved.descriptorType) && resolved.descriptorType !== 'gradingPeriod' ? resolved.descriptorType : null;
   return {
-    ...(existing ? inputOf(existing) : { parentId: null, gradingPeriodDescriptor: null, periodSequence: null }),
+    ...(existing ? sessionInputOf(existing) : { parentId: null, gradingPeriodDescriptor: null, periodSequence: null }),
     schoolOrgId: resolved.schoolOrgId,
     schoolYear: w.schoolYear,
     name: w.sessionName,

@@ -2,7 +2,7 @@
 // service): resolve org and parent, apply the domain rules, and write in one transaction.
 import { randomUUID } from 'node:crypto';
 import { validateSession, validateWithinParent } from '../../domain/validation.ts';
-import type { SessionInput } from '../../domain/session.ts';
+import { sessionInputOf, type SessionInput } from '../../domain/session.ts';
 import type { Store } from '../../store/database.ts';
 import { IdentifierInUseError, SessionRepository, type SessionWithSeq } from '../../store/session-repository.ts';
 import type { AcademicSessionWrite, Problem } from './academic-session-input.ts';
@@ -143,11 +143,6 @@ export async function writeAcademicSession(
   }
 }
 
-function inputOf(s: SessionWithSeq): SessionInput {
-  const { schoolOrgId, schoolYear, name, type, beginDate, endDate, parentId, status, termDescriptor, gradingPeriodDescriptor, periodSequence, totalInstructionalDays, properties } = s;
-  return { schoolOrgId, schoolYear, name, type, beginDate, endDate, parentId, status, termDescriptor, gradingPeriodDescriptor, periodSequence, totalInstructionalDays, properties };
-}
-
 /**
  * Ed-Fi sees a grading period through its session's gradingPeriods references, not through
  * parent: keep the parent's reference in step (and give the parent a new change version, as its
@@ -161,7 +156,7 @@ async function linkGradingPeriod(repo: SessionRepository, tenantId: string, gp: 
     const current = ((await repo.gradingPeriodsOf(tenantId, [ownerId])).get(ownerId) ?? []).map((g) => g.id);
     if (current.includes(gp.id) === add) return;
     await repo.setGradingPeriods(tenantId, ownerId, add ? [...current, gp.id] : current.filter((g) => g !== gp.id));
-    await repo.update(tenantId, ownerId, inputOf(owner));
+    await repo.update(tenantId, ownerId, sessionInputOf(owner));
   };
   if (oldParentId && oldParentId !== gp.parentId) await relink(oldParentId, false);
   if (gp.parentId) await relink(gp.parentId, true);

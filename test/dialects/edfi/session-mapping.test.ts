@@ -1,8 +1,8 @@
 // The pure Ed-Fi ↔ canonical mapping: body reading, type from descriptor, wire shape, filters.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Session } from '../../../src/domain/session.ts';
-import { parseSessionBody, sessionFilterConditions, sessionInputFromWire, sessionToWire, termDescriptorCondition, unchanged, inputOf } from '../../../src/dialects/edfi/session-mapping.ts';
+import { sessionInputOf, type Session } from '../../../src/domain/session.ts';
+import { parseSessionBody, sessionFilterConditions, sessionInputFromWire, sessionToWire, termDescriptorCondition, unchanged } from '../../../src/dialects/edfi/session-mapping.ts';
 import { FALL, sessionBody } from './edfi-fixtures.ts';
 
 const stored: Session = {
@@ -75,8 +75,8 @@ describe('Ed-Fi session mapping', () => {
     const unmapped = sessionInputFromWire(parsed.value, { schoolOrgId: stored.schoolOrgId!, termDescriptor: FALL, descriptorType: null }, stored);
     expect(unmapped.type).toBe('semester');
     expect(sessionInputFromWire(parsed.value, { schoolOrgId: 'x', termDescriptor: FALL, descriptorType: null }, null).type).toBe('other');
-    expect(unchanged(stored, inputOf(stored), ['a'], ['a'])).toBe(true);
-    expect(unchanged(stored, inputOf(stored), ['a'], [])).toBe(false);
+    expect(unchanged(stored, sessionInputOf(stored), ['a'], ['a'])).toBe(true);
+    expect(unchanged(stored, sessionInputOf(stored), ['a'], [])).toBe(false);
     expect(unchanged(stored, input, [], [])).toBe(false);
   });
 

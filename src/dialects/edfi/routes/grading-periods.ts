@@ -22,7 +22,8 @@ import { dataValidationFailed, dependentItemExists, keyChangeNotSupported, notFo
 import { PagingQuery, GradingPeriod as GradingPeriodSchema, GradingPeriodBody, Empty, Headers, ItemParams } from '../schemas.ts';
 import { ReferenceResolver } from '../reference-resolution.ts';
 import { fromEdfiId, toEdfiId } from '../resource-id.ts';
-import { inputOf, violationsToErrors } from '../session-mapping.ts';
+import { violationsToErrors } from '../session-mapping.ts';
+import { sessionInputOf } from '../../../domain/session.ts';
 import { checkIfMatch, deleteIfMatch, ifMatch, writeBody } from '../write-request.ts';
 import { registerMethodNotAllowed } from './method-not-allowed.ts';
 import { registerSessionCollection } from './session-collection.ts';
@@ -188,7 +189,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
         if (deps.courseSections > 0) throw dependentItemExists('CourseOffering');
         if (expected === undefined) await repo.markDeleted(tenantId, existing.id);
         else {
-          const after = await repo.update(tenantId, existing.id, { ...inputOf(existing), status: 'deleted' }, { expectedChangeVersion: expected });
+          const after = await repo.update(tenantId, existing.id, { ...sessionInputOf(existing), status: 'deleted' }, { expectedChangeVersion: expected });
           if (after === 'conflict' || after === null) throw optimisticLockFailed();
         }
       });

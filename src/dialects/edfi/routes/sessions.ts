@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { validateSession, validateWithinParent } from '../../../domain/validation.ts';
-import type { Session, SessionInput } from '../../../domain/session.ts';
+import { sessionInputOf, type Session, type SessionInput } from '../../../domain/session.ts';
 import type { Tables } from '../../../store/schema.ts';
 import { SessionRepository, type SessionWithGradingPeriods, type SessionWithSeq } from '../../../store/session-repository.ts';
 import { and, eq } from '../../../query/ast.ts';
@@ -16,7 +16,7 @@ import { ReferenceResolver } from '../reference-resolution.ts';
 import { fromEdfiId, toEdfiId } from '../resource-id.ts';
 import { Empty, Headers, ItemParams, Session as SessionSchema, SessionBody, SessionQuery } from '../schemas.ts';
 import {
-  inputOf,
+
   parseSessionBody,
   SESSION_FILTERS,
   sessionFilterConditions,
@@ -231,7 +231,7 @@ export function registerSessions(r: EdfiRoutes): void {
         if (deps.children > 0) throw dependentItemExists('Session');
         if (expected === undefined) await repo.markDeleted(tenantId, existing.id);
         else {
-          const after = await repo.update(tenantId, existing.id, { ...inputOf(existing), status: 'deleted' }, { expectedChangeVersion: expected });
+          const after = await repo.update(tenantId, existing.id, { ...sessionInputOf(existing), status: 'deleted' }, { expectedChangeVersion: expected });
           if (after === 'conflict' || after === null) throw optimisticLockFailed();
         }
       });
