@@ -272,12 +272,17 @@ export class SessionRepository {
   }
 
   /** Soft delete: status deleted, a new change version, and a tombstone with the natural key. */
-  async markDeleted(tenantId: string, id: string): Promise<SessionWithSeq | null> {
+  async markDeleted(tenantId: string, id: string): Promise<SessionWithSeq | null>;
+  /** With `expectedChangeVersion`, deletes only if the stored version still matches ('conflict' otherwise). */
+  async markDeleted(tenantId: string, id: string, options: { expectedChangeVersion?: number | undefined }): Promise<SessionWithSeq | 'conflict' | null>;
+  async markDeleted(tenantId: string, id: string, options: { expectedChangeVersion?: number | undefined } = {}): Promise<SessionWithSeq | 'conflict' | null> {
     const before = await this.get(tenantId, id);
     if (!before) return null;
-    if (before.status === 'deleted') return before;
-    await sql`UPDATE sessions SET status = 'deleted', updated_at = now(), change_version = nextval('change_version_seq')
-      WHERE tenant_id = ${tenantId} AND id = ${id}`.execute(this.db);
+    const expected = options.expectedChangeVersion;
+    if (before.status === 'deleted') return expected === undefined || expected === before.changeVersion ? before : 'conflict';
+    const result = await sql`UPDATE sessions SET status = 'deleted', updated_at = now(), change_version = nextval('change_version_seq')
+      WHERE tenant_id = ${tenantId} AND id = ${id} ${expected === undefined ? sql`` : sql`AND change_version = ${expected}`}`.execute(this.db);
+    if (Number(result.numAffectedRows ?? 0) === 0) return 'conflict';
     const key = naturalKeyOf(before);
     if (key) await this.logChange(tenantId, key.resource, id, 'delete', key.key, null);
     return this.get(tenantId, id);

@@ -2,7 +2,7 @@
 // district-wide (no school, no school year, type term); its canonical days are the local
 // calendar days of start_at/end_at, and the exact instants and overrides stay Canvas-only in
 // properties.canvas so they round-trip. Domain rules are the store's; errors are Canvas's.
-import { sessionInputOf, type Session, type SessionInput } from '../../domain/session.ts';
+import { sessionInputOf, type SessionInput } from '../../domain/session.ts';
 import { validateSession, validateWithinParent, type DomainViolation } from '../../domain/validation.ts';
 import { IdentifierInUseError, type SessionRepository, type SessionWithSeq } from '../../store/session-repository.ts';
 import { attributeErrors, CanvasReply } from './errors.ts';

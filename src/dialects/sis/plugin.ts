@@ -31,7 +31,7 @@ export function sisScopes(): Record<string, string[]> {
 
 export const sisPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   ctx.registry.register({ name: 'sis', prefixes: [SIS_PREFIX], scopes: sisScopes(), formatError: formatSisError });
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler((error, _request, reply) => {
     if (error instanceof SisApiError) return reply.code(error.status).send(sisErrorBody(error.status, error.status === 404 ? 'notFound' : 'badRequest', error.message, error.problems));
     throw error; // the app's handler answers everything else in this dialect's envelope
   });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionRepository } from '../../../src/store/session-repository.ts';
 import { createTenant, drivers, startApp, type TestApp, type TestTenant } from '../../harness.ts';
-import { DATA, edfiClient, FALL, gradingPeriodBody, sessionBody, type EdfiClient } from './edfi-fixtures.ts';
+import { DATA, edfiClient, gradingPeriodBody, sessionBody, type EdfiClient } from './edfi-fixtures.ts';
 
 const uuidOf = (hex: string) => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 

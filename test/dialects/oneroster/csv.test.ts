@@ -8,7 +8,7 @@ import { openCsvSource, zipBufferSource } from '../../../src/dialects/oneroster/
 import { exportOneRosterCsv } from '../../../src/dialects/oneroster/csv/export.ts';
 import { importOneRosterCsv, type ImportProgress } from '../../../src/dialects/oneroster/csv/import.ts';
 import { oneRosterCsvRecords } from '../../../src/dialects/oneroster/csv/records.ts';
-import { createTenant, drivers, startApp, type TestApp, type TestTenant } from '../../harness.ts';
+import { createTenant, drivers, startApp, type TestApp } from '../../harness.ts';
 import { ALL_SCOPES, P, seedCalendar } from './fixtures.ts';
 import { manifest, SESSION_HEADER, zipOf } from './csv-zip.ts';
 import { expectValid } from './openapi-schema.ts';

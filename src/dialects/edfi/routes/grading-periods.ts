@@ -23,7 +23,6 @@ import { PagingQuery, GradingPeriod as GradingPeriodSchema, GradingPeriodBody, E
 import { ReferenceResolver } from '../reference-resolution.ts';
 import { fromEdfiId, toEdfiId } from '../resource-id.ts';
 import { violationsToErrors } from '../session-mapping.ts';
-import { sessionInputOf } from '../../../domain/session.ts';
 import { checkIfMatch, deleteIfMatch, ifMatch, writeBody } from '../write-request.ts';
 import { registerMethodNotAllowed } from './method-not-allowed.ts';
 import { registerSessionCollection } from './session-collection.ts';
@@ -187,11 +186,8 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
         const deps = await repo.dependents(tenantId, existing.id);
         if (deps.referencingSessions > 0 || deps.children > 0) throw dependentItemExists('Session');
         if (deps.courseSections > 0) throw dependentItemExists('CourseOffering');
-        if (expected === undefined) await repo.markDeleted(tenantId, existing.id);
-        else {
-          const after = await repo.update(tenantId, existing.id, { ...sessionInputOf(existing), status: 'deleted' }, { expectedChangeVersion: expected });
-          if (after === 'conflict' || after === null) throw optimisticLockFailed();
-        }
+        const after = await repo.markDeleted(tenantId, existing.id, { expectedChangeVersion: expected });
+        if (after === 'conflict' || after === null) throw optimisticLockFailed();
       });
       return reply.code(204).send();
     },

@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { validateSession, validateWithinParent } from '../../../domain/validation.ts';
-import { sessionInputOf, type Session, type SessionInput } from '../../../domain/session.ts';
+import type { Session, SessionInput } from '../../../domain/session.ts';
 import type { Tables } from '../../../store/schema.ts';
 import { SessionRepository, type SessionWithGradingPeriods, type SessionWithSeq } from '../../../store/session-repository.ts';
 import { and, eq } from '../../../query/ast.ts';
@@ -229,11 +229,8 @@ export function registerSessions(r: EdfiRoutes): void {
         const deps = await repo.dependents(tenantId, existing.id);
         if (deps.courseSections > 0) throw dependentItemExists('CourseOffering');
         if (deps.children > 0) throw dependentItemExists('Session');
-        if (expected === undefined) await repo.markDeleted(tenantId, existing.id);
-        else {
-          const after = await repo.update(tenantId, existing.id, { ...sessionInputOf(existing), status: 'deleted' }, { expectedChangeVersion: expected });
-          if (after === 'conflict' || after === null) throw optimisticLockFailed();
-        }
+        const after = await repo.markDeleted(tenantId, existing.id, { expectedChangeVersion: expected });
+        if (after === 'conflict' || after === null) throw optimisticLockFailed();
       });
       return reply.code(204).send();
     },
