@@ -14,7 +14,7 @@ import { SYNC_USAGE, syncCommand } from './cli/sync.ts';
 type Command = { run: (argv: string[]) => Promise<void>; usage: string };
 
 const COMMANDS: Record<string, Command> = {
-  serve: { run: serveCommand, usage: 'serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--demo]' },
+  serve: { run: serveCommand, usage: 'serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--demo] [--sync-worker [--sync-interval 5]]' },
   migrate: { run: migrateCommand, usage: 'migrate [--data-dir DIR]' },
   clients: { run: clientsCommand, usage: CLIENTS_USAGE },
   tenants: { run: tenantsCommand, usage: TENANTS_USAGE },

@@ -1,10 +1,11 @@
-// termbridge serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--demo]
+// termbridge serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--demo] [--sync-worker [--sync-interval 5]]
 import { randomBytes } from 'node:crypto';
 import { ADMIN_SCOPE } from '../auth/administration.ts';
 import { ClientRepository } from '../auth/client-repository.ts';
 import { buildApp } from '../server.ts';
 import { DEMO_TENANT, seedDemoDistrict } from '../store/demo-district.ts';
-import { parse } from './args.ts';
+import { startBackgroundSync, type BackgroundSync } from '../sync/background-sync.ts';
+import { parse, UsageError } from './args.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { openCommandStore, storeOptions } from './open-store.ts';
 
@@ -16,7 +17,11 @@ export async function serveCommand(argv: string[]): Promise<void> {
     host: { type: 'string' },
     'data-dir': { type: 'string' },
     demo: { type: 'boolean' },
+    'sync-worker': { type: 'boolean' },
+    'sync-interval': { type: 'string' },
   });
+  const syncInterval = Number(values['sync-interval'] ?? 5);
+  if (!Number.isFinite(syncInterval) || syncInterval <= 0) throw new UsageError(`--sync-interval '${values['sync-interval']}' must be a number of seconds above 0`);
   const port = Number(values.port ?? process.env.PORT ?? 3000);
   const host = values.host ?? process.env.HOST ?? '127.0.0.1';
   // The embedded database is single-process: hold the data directory's lock for as long as we
@@ -52,11 +57,14 @@ export async function serveCommand(argv: string[]): Promise<void> {
     app.log.info({ seeded }, seeded ? 'demo district seeded' : 'demo district already present');
   }
 
+  const sync: BackgroundSync | null = values['sync-worker'] ? startBackgroundSync(store.db, app.log, { intervalMs: syncInterval * 1000 }) : null;
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: draining requests');
+    await sync?.stop(); // lets the round under way finish, so no acknowledged send goes unrecorded
     await app.close(); // stops accepting, waits for in-flight requests
     await store.close(); // PGlite flushes and closes its files cleanly
     lock?.release();
