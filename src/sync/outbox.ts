@@ -4,25 +4,12 @@
 // FOR UPDATE SKIP LOCKED, so any number of workers share the queue without sending twice.
 import { sql } from 'kysely';
 import type { Db } from '../store/database.ts';
-import type { NaturalKeyValues, SyncResource } from './derive/edfi-record.ts';
-import type { OpAction, PlannedOp } from './plan.ts';
+import type { PlannedOp } from './plan.ts';
 
-export interface OutboxOp {
+/** A planned operation as queued: its place in the outbox and how often it was tried. */
+export interface OutboxOp extends PlannedOp {
   opId: number;
   batchId: number;
-  rank: number;
-  resource: SyncResource;
-  action: OpAction;
-  keyText: string;
-  naturalKey: NaturalKeyValues;
-  previousKeyText: string | null;
-  body: Record<string, unknown> | null;
-  hash: string | null;
-  sources: string[];
-  dependsOn: string[];
-  schoolId: number | null;
-  schoolYear: number;
-  reason: string;
   attempts: number;
 }
 
