@@ -10,15 +10,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { ClientRepository } from '../src/auth/client-repository.ts';
 import { ALL_CANVAS_SCOPES } from '../src/dialects/canvas/scopes.ts';
 import { buildApp } from '../src/server.ts';
 import { openStore } from '../src/store/database.ts';
 import { TenantRepository } from '../src/store/tenant-repository.ts';
+import { benchDatabaseUrl, recreateBenchDatabase } from './bench-database.ts';
 
 const HERE = fileURLToPath(import.meta.url);
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const BENCH_DB = 'termbridge_bench_canvas';
 const TERMS = 20_000;
 const COURSE_SECTIONS = 2_000;
@@ -26,11 +25,7 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
 const TENANT = 'bench';
 
-function benchUrl(): string {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-}
+const benchUrl = (): string => benchDatabaseUrl(BENCH_DB);
 
 /** The child: termbridge on the bench database; reports its port and a token over IPC. */
 async function serve(): Promise<void> {
@@ -51,11 +46,7 @@ async function serve(): Promise<void> {
 }
 
 async function seed(): Promise<number> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${BENCH_DB}`);
-  await admin.end();
+  await recreateBenchDatabase(BENCH_DB);
   const started = Date.now();
   const store = await openStore({ databaseUrl: benchUrl(), poolSize: 2 });
   await new TenantRepository(store.db).create({ tenantId: TENANT, name: 'Bench District' });

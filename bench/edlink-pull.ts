@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { ClientRepository } from '../src/auth/client-repository.ts';
 import { ConnectionRepository } from '../src/connectors/connection-repository.ts';
 import { connectorFor } from '../src/connectors/connector-for.ts';
@@ -22,21 +21,15 @@ import { buildApp } from '../src/server.ts';
 import { openStore } from '../src/store/database.ts';
 import { TenantRepository } from '../src/store/tenant-repository.ts';
 import { randomBytes } from 'node:crypto';
+import { recreateBenchDatabase } from './bench-database.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const DB = 'termbridge_bench_edlink';
 const SCHOOLS = 20;
 const PER_SCHOOL = 500;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 
-const url = new URL(ADMIN_URL);
-url.pathname = `/${DB}`;
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${DB}`);
-await admin.end();
+const url = new URL(await recreateBenchDatabase(DB));
 
 const store = await openStore({ databaseUrl: url.toString(), poolSize: 10 });
 const tenants = new TenantRepository(store.db);

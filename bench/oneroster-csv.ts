@@ -11,24 +11,19 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { openCsvSource } from '../src/dialects/oneroster/csv/csv-source.ts';
 import { importOneRosterCsv } from '../src/dialects/oneroster/csv/import.ts';
 import { openStore } from '../src/store/database.ts';
 import { TenantRepository } from '../src/store/tenant-repository.ts';
+import { benchDatabaseUrl, recreateBenchDatabase } from './bench-database.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const BENCH_DB = 'termbridge_bench_csv';
 const TENANT = 'bench_csv';
 const SCHOOLS = 100;
 const GROUP = 10; // per group: a school year, 2 semesters, 7 grading periods (children first)
 
-function benchUrl(): string {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-}
+const benchUrl = (): string => benchDatabaseUrl(BENCH_DB);
 
 const args = process.argv.slice(process.argv.findIndex((a) => a.endsWith('oneroster-csv.ts')) + 1);
 const arg = (name: string) => {
@@ -84,11 +79,7 @@ async function writeSet(dir: string): Promise<string> {
 }
 
 async function main() {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB}`);
-  await admin.query(`CREATE DATABASE ${BENCH_DB}`);
-  await admin.end();
+  await recreateBenchDatabase(BENCH_DB);
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-oneroster-csv-'));
   try {

@@ -9,12 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { openStore } from '../src/store/database.ts';
 import { TenantRepository } from '../src/store/tenant-repository.ts';
+import { benchDatabaseUrl, recreateBenchDatabase } from './bench-database.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const BENCH_DB = 'termbridge_bench';
 const SCHOOLS = 1000;
 const SESSIONS_PER_SCHOOL = 100;
@@ -22,19 +21,7 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
 const TENANT = 'bench';
 
-function benchUrl(): string {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-}
-
-async function recreateDatabase(): Promise<void> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${BENCH_DB}`);
-  await admin.end();
-}
+const benchUrl = (): string => benchDatabaseUrl(BENCH_DB);
 
 async function seed(): Promise<number> {
   const started = Date.now();
@@ -109,7 +96,7 @@ function rotating(paths: string[], method: 'GET' | 'POST' = 'GET', body?: (i: nu
   ];
 }
 
-await recreateDatabase();
+await recreateBenchDatabase(BENCH_DB);
 const seedMs = await seed();
 console.log(`seeded ${SCHOOLS * SESSIONS_PER_SCHOOL} sessions across ${SCHOOLS} schools in ${(seedMs / 1000).toFixed(1)} s (${BENCH_DB})`);
 
