@@ -1,6 +1,7 @@
 // The servers `npm run bench` measures, in their own process so the load generator does not
-// share their event loop: termbridge on the bench database, and a bare Fastify answering the
-// same bytes from memory. Reports ports, a token and sample ids to the parent over IPC.
+// share their event loop: termbridge on the bench database as configured by default (response
+// cache on), the same app with the cache off, and a bare Fastify answering the same bytes from
+// memory. Reports ports, a token and sample ids to the parent over IPC.
 import Fastify from 'fastify';
 import { ClientRepository } from '../src/auth/client-repository.ts';
 import { buildApp } from '../src/server.ts';
@@ -14,6 +15,9 @@ const store = await openStore({ databaseUrl, poolSize: 10 });
 const app = await buildApp({ store, rateLimit: { max: 1_000_000_000, timeWindowMs: 60_000 } });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const port = (app.server.address() as { port: number }).port;
+const uncached = await buildApp({ store, rateLimit: { max: 1_000_000_000, timeWindowMs: 60_000 }, responseCacheBytes: 0 });
+await uncached.listen({ port: 0, host: '127.0.0.1' });
+const uncachedPort = (uncached.server.address() as { port: number }).port;
 
 const clients = new ClientRepository(store.db);
 const { client } = await clients.create(tenantId, 'bench', ['edfi:read', 'edfi:write']);
@@ -37,10 +41,11 @@ bare.get('/item', (_req, reply) => reply.type('application/json; charset=utf-8')
 await bare.listen({ port: 0, host: '127.0.0.1' });
 const barePort = (bare.server.address() as { port: number }).port;
 
-process.send!({ port, barePort, token, schools, ids: moreIds, listBytes: Buffer.byteLength(list), itemBytes: Buffer.byteLength(item), listRows: ids.length });
+process.send!({ port, uncachedPort, barePort, token, schools, ids: moreIds, listBytes: Buffer.byteLength(list), itemBytes: Buffer.byteLength(item), listRows: ids.length });
 process.on('message', async (m) => {
   if (m === 'stop') {
     await bare.close();
+    await uncached.close();
     await app.close();
     await store.close();
     process.exit(0);

@@ -49,6 +49,7 @@ async function seed(): Promise<number> {
 
 interface Ready {
   port: number;
+  uncachedPort: number;
   barePort: number;
   token: string;
   schools: number[];
@@ -113,11 +114,18 @@ const bareBase = `http://127.0.0.1:${ready.barePort}`;
 const headers = { authorization: `Bearer ${ready.token}` };
 console.log(`list body ${ready.listBytes} bytes (${ready.listRows} sessions), item body ${ready.itemBytes} bytes; ${CONNECTIONS} connections, ${DURATION} s each\n`);
 
+const uncachedBase = `http://127.0.0.1:${ready.uncachedPort}`;
 const listPaths = ready.schools.map((s) => `/data/v3/ed-fi/sessions?schoolId=${s}&limit=100`);
+const itemPaths = ready.ids.map((id) => `/data/v3/ed-fi/sessions/${id}`);
+// Steady state of a server in use: each URL has been asked once before (the cache's misses are
+// measured separately, as the cache-off figures).
+await autocannon({ url: base, headers, connections: CONNECTIONS, amount: listPaths.length + itemPaths.length, requests: rotating([...listPaths, ...itemPaths]) });
 const list = await measure('GET sessions?schoolId=…&limit=100', { url: base, headers, requests: rotating(listPaths) });
 const bareList = await measure('bare route, same list bytes', { url: `${bareBase}/list` });
-const item = await measure('GET sessions/{id}', { url: base, headers, requests: rotating(ready.ids.map((id) => `/data/v3/ed-fi/sessions/${id}`)) });
+const listUncached = await measure('  the same list, response cache off', { url: uncachedBase, headers, requests: rotating(listPaths) });
+const item = await measure('GET sessions/{id}', { url: base, headers, requests: rotating(itemPaths) });
 const bareItem = await measure('bare route, same item bytes', { url: `${bareBase}/item` });
+const itemUncached = await measure('  the same item, response cache off', { url: uncachedBase, headers, requests: rotating(itemPaths) });
 const runTag = Date.now().toString(36);
 const post = await measure('POST sessions (upsert, new keys)', {
   url: base,
@@ -142,6 +150,7 @@ const ratio = (a: Measured, b: Measured) => Math.round((a.requestsPerSecond / b.
 const listRatio = ratio(list, bareList);
 const itemRatio = ratio(item, bareItem);
 console.log(`\nlist: ${listRatio}% of the bare route (target ≥ 40%)   item: ${itemRatio}% of the bare route`);
+console.log(`response cache off: list ${ratio(listUncached, bareList)}%   item ${ratio(itemUncached, bareItem)}% of the bare route`);
 
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const results = {
@@ -152,11 +161,15 @@ const results = {
   load: { connections: CONNECTIONS, durationSeconds: DURATION, listBytes: ready.listBytes, itemBytes: ready.itemBytes },
   list,
   bareList,
+  listUncached,
   item,
   bareItem,
+  itemUncached,
   post,
   listPercentOfBare: listRatio,
   itemPercentOfBare: itemRatio,
+  uncachedListPercentOfBare: ratio(listUncached, bareList),
+  uncachedItemPercentOfBare: ratio(itemUncached, bareItem),
 };
 mkdirSync(join(HERE, 'results'), { recursive: true });
 const file = join(HERE, 'results', `edfi-${stamp}.json`);

@@ -17,6 +17,7 @@ import { documentRouteScopes } from './auth/openapi-security.ts';
 import { RateLimitedError, rateLimitFromEnv, registerRateLimit, type RateLimitPolicy } from './auth/rate-limit.ts';
 import { registerSecurityHeaders } from './auth/security-headers.ts';
 import { registerTokenRoute } from './auth/token-route.ts';
+import { registerCachedReads, responseCacheBytesFromEnv } from './cache/cached-reads.ts';
 import { DIALECT_PLUGINS } from './dialects/index.ts';
 import { DialectRegistry, routeKey } from './dialects/registry.ts';
 import { sendDialectError } from './dialects/send-error.ts';
@@ -37,6 +38,8 @@ export interface AppOptions {
   failedTokenAttempts?: FailedAttemptPolicy;
   /** Unexpired tokens one client may hold (default 50). */
   tokensPerClient?: number;
+  /** Bytes of serialized read responses kept (src/cache); 0 turns the cache off. */
+  responseCacheBytes?: number;
 }
 
 /** Routes anyone may call without a token; dialects add theirs through `publicRoutes`. */
@@ -85,10 +88,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const clients = new ClientRepository(options.store.db);
+  const clients = new ClientRepository(options.store.db, options.store.namedQuery);
   const authorities: TokenAuthority[] = [(token) => clients.lookup(token)];
   if (options.adminKey) authorities.unshift(adminKeyAuthority(options.adminKey));
   app.addHook('onRequest', authHook(registry, authorities));
+  registerCachedReads(app, options.store, options.responseCacheBytes ?? responseCacheBytesFromEnv());
 
   app.setNotFoundHandler((request, reply) =>
     sendDialectError(registry, request, reply, 'notFound', `No resource is served at ${request.method} ${request.url.split('?')[0]}.`),

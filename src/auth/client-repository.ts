@@ -1,7 +1,9 @@
 // API clients and their access tokens. Tokens are opaque random strings looked up by their
 // sha256 on every request, so revoking a client takes effect on the next request.
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
+import type { NamedQuery } from '../store/database.ts';
+import type { DataVersion } from '../store/data-changes.ts';
 import type { Tables } from '../store/schema.ts';
 import { hashSecret, randomToken, verifySecret } from './client-secret.ts';
 
@@ -22,7 +24,17 @@ export interface Principal {
   scopes: string[];
   /** Only the operator holding the server's admin key (loopback admin routes); never a client. */
   admin?: true;
+  /** The tenant's data version, read in the same statement as the token (see src/cache). */
+  dataVersion?: DataVersion;
 }
+
+// The one statement every authenticated request runs: the token, its client, and the tenant's
+// data version (migration 007) in one snapshot and one round trip.
+const LOOKUP = `SELECT t.tenant_id, t.client_id, t.scopes, t.expires_at <= now() AS expired, v.version, v.rows
+  FROM access_tokens t
+  JOIN api_clients c ON c.tenant_id = t.tenant_id AND c.client_id = t.client_id
+  CROSS JOIN LATERAL (SELECT coalesce(sum(d.writes), 0) AS version, count(*) AS rows FROM data_changes d WHERE d.tenant_id = t.tenant_id) v
+  WHERE t.token_hash = $1 AND c.revoked_at IS NULL`;
 
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -42,7 +54,14 @@ function toClient(r: ClientRow): ApiClient {
 }
 
 export class ClientRepository {
-  constructor(private readonly db: Kysely<Tables>) {}
+  private readonly namedQuery: NamedQuery;
+
+  constructor(
+    private readonly db: Kysely<Tables>,
+    namedQuery?: NamedQuery,
+  ) {
+    this.namedQuery = namedQuery ?? (async <R>(_name: string, text: string, values: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[]);
+  }
 
   /** Creates a client; the secret is returned once and kept only as a hash. */
   async create(tenantId: string, name: string, scopes: string[], clientId = `tb_${randomToken(12)}`): Promise<{ client: ApiClient; secret: string }> {
@@ -107,14 +126,20 @@ export class ClientRepository {
    * client was revoked (revocation deletes the tokens, and the join makes it hold even if it did not).
    */
   async lookup(token: string): Promise<Principal | 'expired' | null> {
-    const r = await sql<{ tenant_id: string; client_id: string; scopes: string[]; expired: boolean }>`
-      SELECT t.tenant_id, t.client_id, t.scopes, t.expires_at <= now() AS expired FROM access_tokens t
-      JOIN api_clients c ON c.tenant_id = t.tenant_id AND c.client_id = t.client_id
-      WHERE t.token_hash = ${tokenHash(token)} AND c.revoked_at IS NULL`.execute(this.db);
-    const row = r.rows[0];
+    const rows = await this.namedQuery<{ tenant_id: string; client_id: string; scopes: string[]; expired: boolean; version: string | number; rows: string | number }>(
+      'termbridge_token_lookup',
+      LOOKUP,
+      [tokenHash(token)],
+    );
+    const row = rows[0];
     if (!row) return null;
     if (row.expired) return 'expired';
-    return { tenantId: row.tenant_id, clientId: row.client_id, scopes: row.scopes };
+    return {
+      tenantId: row.tenant_id,
+      clientId: row.client_id,
+      scopes: row.scopes,
+      dataVersion: { version: String(row.version), rows: Number(row.rows) },
+    };
   }
 
   /** The principal behind a live bearer token, or null. */

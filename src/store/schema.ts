@@ -145,6 +145,12 @@ export interface ConnectionStagedRecordsTable {
   record: Json<unknown>;
 }
 
+/** Committed writes per tenant (migration 007); the response cache's version is their sum. */
+export interface DataChangesTable {
+  tenant_id: string;
+  writes: Bigint;
+}
+
 export interface Tables {
   tenants: TenantsTable;
   orgs: OrgsTable;
@@ -158,4 +164,5 @@ export interface Tables {
   connections: ConnectionsTable;
   connection_checkpoints: ConnectionCheckpointsTable;
   connection_staged_records: ConnectionStagedRecordsTable;
+  data_changes: DataChangesTable;
 }

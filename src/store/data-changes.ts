@@ -1,0 +1,26 @@
+// The per-tenant write count kept by migration 007's triggers: its sum is the tenant's data
+// version, read with the bearer token on every request (see ClientRepository.lookup).
+import { sql, type Kysely } from 'kysely';
+import type { Tables } from './schema.ts';
+
+/** A tenant's data version as read in one snapshot: the sum of writes, and how many rows hold it. */
+export interface DataVersion {
+  version: string;
+  rows: number;
+}
+
+/**
+ * Folds every tenant's rows into one, in one statement, so the sum each tenant reads is the same
+ * before and after. Rows appended by writers committing meanwhile are outside the DELETE's
+ * snapshot and stay; a concurrent compaction skips the rows this one deleted.
+ */
+export async function compactDataChanges(db: Kysely<Tables>): Promise<void> {
+  await sql`WITH folded AS (DELETE FROM data_changes RETURNING tenant_id, writes)
+    INSERT INTO data_changes (tenant_id, writes) SELECT tenant_id, sum(writes) FROM folded GROUP BY tenant_id`.execute(db);
+}
+
+export async function dataVersion(db: Kysely<Tables>, tenantId: string): Promise<DataVersion> {
+  const r = await sql<{ version: string; rows: string }>`SELECT coalesce(sum(writes), 0) AS version, count(*) AS rows
+    FROM data_changes WHERE tenant_id = ${tenantId}`.execute(db);
+  return { version: String(r.rows[0]!.version), rows: Number(r.rows[0]!.rows) };
+}
