@@ -365,6 +365,16 @@ export class SessionRepository {
     return { children: Number(row.children), referencingSessions: Number(row.refs), courseSections: Number(row.sections) };
   }
 
+  /** Active course sections per session, for a page of sessions in one query (0 for none). */
+  async activeCourseSectionCounts(tenantId: string, ids: string[]): Promise<Map<string, number>> {
+    const counts = new Map(ids.map((id) => [id, 0]));
+    if (ids.length === 0) return counts;
+    const r = await sql<{ session_id: string; n: string }>`SELECT session_id, count(*) AS n FROM course_sections
+      WHERE tenant_id = ${tenantId} AND session_id = ANY(${ids}::uuid[]) AND status = 'active' GROUP BY session_id`.execute(this.db);
+    for (const row of r.rows) counts.set(row.session_id, Number(row.n));
+    return counts;
+  }
+
   async newestChangeVersion(): Promise<number> {
     const r = await sql<{ v: string | null }>`SELECT last_value::text AS v FROM change_version_seq`.execute(this.db);
     return Number(r.rows[0]?.v ?? 0);

@@ -56,13 +56,6 @@ async function currentTerm(repo: SessionRepository, lookup: TermLookup): Promise
   return running.length === 1 ? running[0]! : null;
 }
 
-/** Active course sections per session: Canvas's course_count and "term has active courses". */
-export async function courseCounts(repo: SessionRepository, tenantId: string, ids: string[]): Promise<Map<string, number>> {
-  // One small query per term (at most a page: 100); on PostgreSQL they run side by side.
-  const counts = await Promise.all(ids.map(async (id) => [id, (await repo.dependents(tenantId, id)).courseSections] as const));
-  return new Map(counts);
-}
-
 /** The sessions (of these) that group grading periods. */
 export async function withGradingPeriods(repo: SessionRepository, tenantId: string, ids: string[]): Promise<Set<string>> {
   const links = await repo.gradingPeriodsOf(tenantId, ids);

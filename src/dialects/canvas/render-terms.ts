@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../store/database.ts';
 import { SessionRepository, type SessionWithSeq } from '../../store/session-repository.ts';
 import type { AccountRef } from './account.ts';
-import { courseCounts, withGradingPeriods } from './find-terms.ts';
+import { withGradingPeriods } from './find-terms.ts';
 import { termJson, wantsStringIds, type EnrollmentTermJson } from './term-json.ts';
 import { isDefaultTerm } from './term-properties.ts';
 
@@ -25,7 +25,7 @@ export async function renderTerms(
   const repo = new SessionRepository(db);
   const ids = sessions.map((s) => s.id);
   const sub = options.subaccount;
-  const counts = options.courseCount || sub?.kind === 'root' ? await courseCounts(repo, clock.tenantId, ids) : undefined;
+  const counts = options.courseCount || sub?.kind === 'root' ? await repo.activeCourseSectionCounts(clock.tenantId, ids) : undefined;
   const grouping = await withGradingPeriods(repo, clock.tenantId, ids);
   const stringIds = wantsStringIds(request.headers.accept);
   return sessions.map((s) => {
