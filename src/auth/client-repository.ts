@@ -26,11 +26,13 @@ export interface Principal {
   admin?: true;
   /** The tenant's data version, read in the same statement as the token (see src/cache). */
   dataVersion?: DataVersion;
+  /** The one school an Ed-Fi EdOrg-scoped token reaches (src/dialects/edfi/school-claim.ts). */
+  schoolId?: number;
 }
 
 // The one statement every authenticated request runs: the token, its client, and the tenant's
 // data version (migration 007) in one snapshot and one round trip.
-const LOOKUP = `SELECT t.tenant_id, t.client_id, t.scopes, t.expires_at <= now() AS expired, v.version, v.rows
+const LOOKUP = `SELECT t.tenant_id, t.client_id, t.scopes, t.school_id, t.expires_at <= now() AS expired, v.version, v.rows
   FROM access_tokens t
   JOIN api_clients c ON c.tenant_id = t.tenant_id AND c.client_id = t.client_id
   CROSS JOIN LATERAL (SELECT coalesce(sum(d.writes), 0) AS version, count(*) AS rows FROM data_changes d WHERE d.tenant_id = t.tenant_id) v
@@ -103,14 +105,20 @@ export class ClientRepository {
     return secret;
   }
 
-  async issueToken(client: Pick<ApiClient, 'tenantId' | 'clientId'>, scopes: string[], lifetimeSeconds = TOKEN_LIFETIME_SECONDS): Promise<{ token: string; expiresIn: number }> {
+  /** `schoolId`: the token reaches only that school's Ed-Fi data (an EdOrg-scoped token request). */
+  async issueToken(
+    client: Pick<ApiClient, 'tenantId' | 'clientId'>,
+    scopes: string[],
+    lifetimeSeconds = TOKEN_LIFETIME_SECONDS,
+    schoolId?: number,
+  ): Promise<{ token: string; expiresIn: number }> {
     const token = randomToken();
     // Tokens that expired a day ago are only kept so a late caller hears "expired" rather than
     // "invalid"; sweeping them here keeps the table the size of the live tokens.
     await sql`DELETE FROM access_tokens WHERE tenant_id = ${client.tenantId} AND client_id = ${client.clientId}
       AND expires_at < now() - interval '1 day'`.execute(this.db);
-    await sql`INSERT INTO access_tokens (tenant_id, token_hash, client_id, scopes, expires_at)
-      VALUES (${client.tenantId}, ${tokenHash(token)}, ${client.clientId}, ${scopes}::text[], now() + make_interval(secs => ${lifetimeSeconds}))`.execute(this.db);
+    await sql`INSERT INTO access_tokens (tenant_id, token_hash, client_id, scopes, expires_at, school_id)
+      VALUES (${client.tenantId}, ${tokenHash(token)}, ${client.clientId}, ${scopes}::text[], now() + make_interval(secs => ${lifetimeSeconds}), ${schoolId ?? null})`.execute(this.db);
     return { token, expiresIn: lifetimeSeconds };
   }
 
@@ -126,7 +134,7 @@ export class ClientRepository {
    * client was revoked (revocation deletes the tokens, and the join makes it hold even if it did not).
    */
   async lookup(token: string): Promise<Principal | 'expired' | null> {
-    const rows = await this.namedQuery<{ tenant_id: string; client_id: string; scopes: string[]; expired: boolean; version: string | number; rows: string | number }>(
+    const rows = await this.namedQuery<{ tenant_id: string; client_id: string; scopes: string[]; school_id: string | number | null; expired: boolean; version: string | number; rows: string | number }>(
       'termbridge_token_lookup',
       LOOKUP,
       [tokenHash(token)],
@@ -139,6 +147,7 @@ export class ClientRepository {
       clientId: row.client_id,
       scopes: row.scopes,
       dataVersion: { version: String(row.version), rows: Number(row.rows) },
+      ...(row.school_id === null ? {} : { schoolId: Number(row.school_id) }),
     };
   }
 

@@ -91,8 +91,8 @@ export function registerTokenRoute(app: FastifyInstance, options: TokenRouteOpti
       failedAttempts.recordSuccess(id);
 
       const grant = await grantScopes(client.scopes, parseScopeRequest(scope ?? ''), async (edOrgId) => {
-        const r = await sql`SELECT 1 FROM orgs WHERE tenant_id = ${client.tenantId} AND school_id = ${edOrgId} AND status = 'active'`.execute(db);
-        return r.rows.length > 0;
+        const r = await sql<{ kind: 'district' | 'school' }>`SELECT kind FROM orgs WHERE tenant_id = ${client.tenantId} AND school_id = ${edOrgId} AND status = 'active'`.execute(db);
+        return r.rows[0]?.kind ?? null;
       });
       if ('invalid' in grant) return oauthError(reply, 400, 'invalid_scope', grant.invalid);
       // Every token is a row until it expires: cap them per client, as Ed-Fi does, so a client
@@ -108,7 +108,7 @@ export function registerTokenRoute(app: FastifyInstance, options: TokenRouteOpti
           `This client already holds ${live.count} unexpired tokens, the most allowed; reuse one until it expires (in ${wait} seconds) instead of requesting a new token per call.`,
         );
       }
-      const { token, expiresIn } = await clients.issueToken(client, grant.scopes, options.lifetimeSeconds);
+      const { token, expiresIn } = await clients.issueToken(client, grant.scopes, options.lifetimeSeconds, grant.schoolId);
       return reply
         .header('cache-control', 'no-store')
         .header('pragma', 'no-cache')

@@ -1,6 +1,7 @@
 // What a token request's `scope` grants. Two conventions share one endpoint:
 // - Ed-Fi: one number, an EducationOrganizationId associated with the client (its tenant's
-//   district or one of its schools); it grants the client's scopes and is echoed back.
+//   district or one of its schools), echoed back. The district's id grants the client's scopes;
+//   a school's grants only its Ed-Fi scopes, limited to that school (ODS's EdOrg claim).
 // - OAuth2 / OneRoster: space-separated scope names (OneRoster's are URIs), each of which the
 //   client must hold; the token gets exactly those.
 // Absent or blank: every scope the client holds.
@@ -37,26 +38,38 @@ export interface ScopeGrant {
   scopes: string[];
   /** The `scope` value to answer with. */
   echo: string;
+  /** Set when the token reaches only this school's Ed-Fi data. */
+  schoolId?: number;
 }
 
+/** What an EducationOrganizationId is to the client's tenant. */
+export type EducationOrganizationKind = 'district' | 'school' | null;
+
+/** The scopes an EdOrg claim narrows; the other APIs know no education organizations. */
+const isEdfiScope = (s: string) => s.startsWith('edfi:');
+
 /**
- * Decides the grant. `isOwnEducationOrganization` answers whether an EducationOrganizationId
- * belongs to the client's tenant (district or school).
+ * Decides the grant. `educationOrganization` answers what an EducationOrganizationId is to the
+ * client's tenant: its district, one of its schools, or nothing of its own.
  */
 export async function grantScopes(
   clientScopes: string[],
   request: ScopeRequest,
-  isOwnEducationOrganization: (id: number) => Promise<boolean>,
+  educationOrganization: (id: number) => Promise<EducationOrganizationKind>,
 ): Promise<ScopeGrant | { invalid: string }> {
   switch (request.kind) {
     case 'invalid':
       return { invalid: request.description };
     case 'all':
       return { scopes: clientScopes, echo: clientScopes.join(' ') };
-    case 'educationOrganization':
-      return (await isOwnEducationOrganization(request.id))
-        ? { scopes: clientScopes, echo: String(request.id) }
-        : { invalid: `The client is not associated with EducationOrganizationId ${request.id}.` };
+    case 'educationOrganization': {
+      const kind = await educationOrganization(request.id);
+      if (kind === null) return { invalid: `The client is not associated with EducationOrganizationId ${request.id}.` };
+      if (kind === 'district') return { scopes: clientScopes, echo: String(request.id) };
+      const edfi = clientScopes.filter(isEdfiScope);
+      if (edfi.length === 0) return { invalid: `EducationOrganizationId ${request.id} is a school; a school-scoped token is for the Ed-Fi API, and this client holds no Ed-Fi scope.` };
+      return { scopes: edfi, echo: String(request.id), schoolId: request.id };
+    }
     case 'named': {
       const missing = request.scopes.filter((s) => !clientScopes.includes(s));
       if (missing.length > 0) return { invalid: `The requested scope ${missing.map((s) => `'${s}'`).join(', ')} is not granted to this client.` };

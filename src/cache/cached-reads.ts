@@ -86,6 +86,7 @@ export function registerCachedReads(app: FastifyInstance, store: Store, maxBytes
     const key = responseCacheKey({
       tenantId: request.principal.tenantId,
       scopes: request.principal.scopes,
+      schoolId: request.principal.schoolId,
       url: request.url,
       host: request.host,
       proto: request.protocol,

@@ -17,10 +17,12 @@ export interface CacheStats {
   bytes: number;
 }
 
-/** What a request's response may depend on besides the data: who asks, what, and how it is addressed. */
+/** What a request's response may depend on besides the data: who asks (and for which school), what, and how it is addressed. */
 export interface CacheKeyParts {
   tenantId: string;
   scopes: readonly string[];
+  /** The school an Ed-Fi EdOrg-scoped token is limited to, if any. */
+  schoolId: number | undefined;
   url: string;
   host: string;
   proto: string;
@@ -28,7 +30,7 @@ export interface CacheKeyParts {
 }
 
 export function responseCacheKey(p: CacheKeyParts): string {
-  return [p.tenantId, p.scopes.join(' '), p.proto, p.host, p.accept, p.url].join('\u0000');
+  return [p.tenantId, p.scopes.join(' '), p.schoolId ?? '', p.proto, p.host, p.accept, p.url].join('\u0000');
 }
 
 function sizeOf(key: string, r: CachedResponse): number {

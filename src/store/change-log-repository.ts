@@ -8,6 +8,8 @@ type Executor = Kysely<Tables> | Transaction<Tables>;
 export interface ChangeWindow {
   minChangeVersion?: number | undefined;
   maxChangeVersion?: number | undefined;
+  /** Only changes whose old or new key names this Ed-Fi schoolId (a school-scoped token). */
+  schoolId?: number | undefined;
 }
 
 export interface TrackedDelete {
@@ -32,6 +34,10 @@ export interface TrackedPage {
 function windowSql(w: ChangeWindow) {
   return sql`${w.minChangeVersion === undefined ? sql`` : sql` AND c.change_version >= ${w.minChangeVersion}`}${
     w.maxChangeVersion === undefined ? sql`` : sql` AND c.change_version <= ${w.maxChangeVersion}`
+  }${
+    w.schoolId === undefined
+      ? sql``
+      : sql` AND (c.old_key->>'schoolId' = ${String(w.schoolId)} OR c.new_key->>'schoolId' = ${String(w.schoolId)})`
   }`;
 }
 

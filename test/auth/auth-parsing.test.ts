@@ -45,13 +45,17 @@ describe('parseScopeRequest', () => {
 
 describe('grantScopes', () => {
   const client = ['edfi:read', `${OR}roster.readonly`];
-  const own = async (id: number) => id === 255901;
+  const own = async (id: number) => (id === 255901 ? 'district' : id === 255901001 ? 'school' : null);
   it('grants held named scopes, the client’s scopes for its own EdOrg, and nothing else', async () => {
     expect(await grantScopes(client, parseScopeRequest(''), own)).toEqual({ scopes: client, echo: client.join(' ') });
     expect(await grantScopes(client, parseScopeRequest(`${OR}roster.readonly`), own)).toEqual({ scopes: [`${OR}roster.readonly`], echo: `${OR}roster.readonly` });
     expect(await grantScopes(client, parseScopeRequest('255901'), own)).toEqual({ scopes: client, echo: '255901' });
     expect(await grantScopes(client, parseScopeRequest('255902'), own)).toHaveProperty('invalid');
     expect(await grantScopes(client, parseScopeRequest(`edfi:read edfi:write`), own)).toEqual({ invalid: "The requested scope 'edfi:write' is not granted to this client." });
+  });
+  it('limits a school’s EdOrg token to that school and to the Ed-Fi scopes', async () => {
+    expect(await grantScopes(client, parseScopeRequest('255901001'), own)).toEqual({ scopes: ['edfi:read'], echo: '255901001', schoolId: 255901001 });
+    expect(await grantScopes([`${OR}roster.readonly`], parseScopeRequest('255901001'), own)).toHaveProperty('invalid');
   });
   it('never grants a scope the client does not hold', async () => {
     await fc.assert(

@@ -69,15 +69,29 @@ describe.each(drivers())('POST /oauth/token on %s', (driver) => {
     expect(res.json().error_description).toContain('roster.createput');
   });
 
-  it("grants the client's scopes for an Ed-Fi scope naming its district or one of its schools", async () => {
+  it("grants the client's scopes for its district's EducationOrganizationId, and only the Ed-Fi ones limited to the school for a school's", async () => {
     await t.store.db.updateTable('orgs').set({ school_id: 255900 }).where('tenant_id', '=', tenant.tenantId).where('kind', '=', 'district').execute();
-    for (const edOrg of [tenant.schools[0]!.schoolId!, 255900]) {
-      const res = await token({ grant_type: 'client_credentials', scope: String(edOrg) }, { authorization: c.basic });
-      expect(res.statusCode).toBe(200);
-      expect(res.json().scope).toBe(String(edOrg));
-      const p = await expectUsable(res.json().access_token, tenant.tenantId);
-      expect(p.scopes.sort()).toEqual(['edfi:read', `${OR}roster-core.readonly`, `${OR}roster.readonly`].sort());
-    }
+    const district = await token({ grant_type: 'client_credentials', scope: '255900' }, { authorization: c.basic });
+    expect(district.statusCode).toBe(200);
+    expect(district.json().scope).toBe('255900');
+    const p = await expectUsable(district.json().access_token, tenant.tenantId);
+    expect(p.scopes.sort()).toEqual(['edfi:read', `${OR}roster-core.readonly`, `${OR}roster.readonly`].sort());
+    expect(p.schoolId).toBeUndefined();
+    const schoolId = tenant.schools[0]!.schoolId!;
+    const school = await token({ grant_type: 'client_credentials', scope: String(schoolId) }, { authorization: c.basic });
+    expect(school.statusCode).toBe(200);
+    expect(school.json().scope).toBe(String(schoolId));
+    const q = await expectUsable(school.json().access_token, tenant.tenantId);
+    expect(q.scopes).toEqual(['edfi:read']);
+    expect(q.schoolId).toBe(schoolId);
+  });
+
+  it('answers invalid_scope for a school EducationOrganizationId when the client holds no Ed-Fi scope', async () => {
+    const rosterOnly = await newClient(t.store, tenant, [`${OR}roster.readonly`]);
+    const res = await token({ grant_type: 'client_credentials', scope: String(tenant.schools[0]!.schoolId) }, { authorization: rosterOnly.basic });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'invalid_scope' });
+    expect(res.json().error_description).toContain('holds no Ed-Fi scope');
   });
 
   it("answers invalid_scope for another tenant's or an unknown EducationOrganizationId", async () => {

@@ -46,17 +46,18 @@ describe('ResponseCache', () => {
     expect(c.stats().entries).toBe(0);
   });
 
-  it('keys by tenant, scopes, address and URL', () => {
-    const base = { tenantId: 't', scopes: ['edfi:read'], url: '/a?b=1', host: 'h', proto: 'http', accept: '' };
+  it('keys by tenant, scopes, school claim, address and URL', () => {
+    const base = { tenantId: 't', scopes: ['edfi:read'], schoolId: undefined, url: '/a?b=1', host: 'h', proto: 'http', accept: '' };
     const keys = new Set([
       responseCacheKey(base),
       responseCacheKey({ ...base, tenantId: 'u' }),
       responseCacheKey({ ...base, scopes: ['edfi:read', 'edfi:write'] }),
+      responseCacheKey({ ...base, schoolId: 255901001 }),
       responseCacheKey({ ...base, url: '/a?b=2' }),
       responseCacheKey({ ...base, host: 'g' }),
       responseCacheKey({ ...base, proto: 'https' }),
       responseCacheKey({ ...base, accept: 'text/csv' }),
     ]);
-    expect(keys.size).toBe(7);
+    expect(keys.size).toBe(8);
   });
 });

@@ -91,6 +91,13 @@ export function keyChangeNotSupported(entity: string): EdfiProblem {
   );
 }
 
+/** 403: the item (or the body's reference) is outside the token's education-organization claim. */
+export function authorizationDenied(error: string): EdfiProblem {
+  return new EdfiProblem(
+    problem(403, 'urn:ed-fi:api:security:authorization', 'Authorization Denied', 'Access to the requested data could not be authorized.', { errors: [error] }),
+  );
+}
+
 export function notFound(detail = 'The specified item could not be found.'): EdfiProblem {
   return new EdfiProblem(problem(404, 'urn:ed-fi:api:not-found', 'Not Found', detail));
 }

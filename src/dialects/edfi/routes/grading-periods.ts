@@ -22,6 +22,7 @@ import { dataValidationFailed, dependentItemExists, keyChangeNotSupported, notFo
 import { PagingQuery, GradingPeriod as GradingPeriodSchema, GradingPeriodBody, Empty, Headers, ItemParams } from '../schemas.ts';
 import { ReferenceResolver } from '../reference-resolution.ts';
 import { fromEdfiId, toEdfiId } from '../resource-id.ts';
+import { authorizeSchool } from '../school-claim.ts';
 import { violationsToErrors } from '../session-mapping.ts';
 import { checkIfMatch, deleteIfMatch, ifMatch, writeBody } from '../write-request.ts';
 import { registerMethodNotAllowed } from './method-not-allowed.ts';
@@ -98,6 +99,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
       const tenantId = tenantOf(request);
       const s = await visible(new SessionRepository(db), tenantId, fromEdfiId((request.params as { id: string }).id));
       if (!s) throw notFound();
+      authorizeSchool(request, s.schoolId);
       reply.header('etag', etagHeader(s.changeVersion));
       if (parseEtag(request.headers['if-none-match']) === s.changeVersion) return reply.code(304).send();
       return (await toWire(db, tenantId, [s]))[0];
@@ -112,6 +114,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
     async (request: FastifyRequest, reply: FastifyReply) => {
       const tenantId = tenantOf(request);
       const w = parseBody(request, true);
+      authorizeSchool(request, w.schoolId);
       const expected = ifMatch(request);
       const result = await db.transaction().execute(async (tx) => {
         const repo = new SessionRepository(tx);
@@ -148,6 +151,8 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
         const repo = new SessionRepository(tx);
         const existing = await visible(repo, tenantId, id);
         if (!existing) throw notFound('Resource to update was not found.');
+        authorizeSchool(request, existing.schoolId);
+        authorizeSchool(request, w.schoolId);
         checkIfMatch(expected, existing.changeVersion);
         const input = await resolve(tx, tenantId, w, existing);
         if (
@@ -182,6 +187,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
         const repo = new SessionRepository(tx);
         const existing = await visible(repo, tenantId, id);
         if (!existing) throw notFound('Resource to delete was not found.');
+        authorizeSchool(request, existing.schoolId);
         checkIfMatch(expected, existing.changeVersion);
         const deps = await repo.dependents(tenantId, existing.id);
         if (deps.referencingSessions > 0 || deps.children > 0) throw dependentItemExists('Session');

@@ -13,6 +13,7 @@ import { dataValidationFailed, dependentItemExists, keyChangeNotSupported, notFo
 import { parseCollectionQuery, type RawQuery } from '../query-params.ts';
 import { pageInMemory } from '../reference-list.ts';
 import { fromEdfiId, toEdfiId } from '../resource-id.ts';
+import { authorizeSchool, claimedSchool } from '../school-claim.ts';
 import { Empty, Headers, ItemParams, PagingQuery, School, SchoolBody } from '../schemas.ts';
 import { BodyReader } from '../wire-body.ts';
 import { checkIfMatch, deleteIfMatch, ifMatch, writeBody } from '../write-request.ts';
@@ -76,8 +77,9 @@ export function registerSchools(r: EdfiRoutes): void {
       const q = parsed.value;
       const { schools, district } = await liveSchools(tenantOf(request));
       const f = q.filters;
+      const claim = claimedSchool(request);
       const matching = schools.filter(
-        (o) => (f['schoolId'] === undefined || o.schoolId === f['schoolId']) && (f['nameOfInstitution'] === undefined || o.name === f['nameOfInstitution']) && (f['id'] === undefined || o.id === f['id']),
+        (o) => (claim === undefined || o.schoolId === claim) && (f['schoolId'] === undefined || o.schoolId === f['schoolId']) && (f['nameOfInstitution'] === undefined || o.name === f['nameOfInstitution']) && (f['id'] === undefined || o.id === f['id']),
       );
       const { rows, total } = pageInMemory(matching, q);
       reply.headers(pagingHeaders(q, rows, total));
@@ -94,6 +96,7 @@ export function registerSchools(r: EdfiRoutes): void {
       const tenantId = tenantOf(request);
       const o = await visible(tenantId, fromEdfiId((request.params as { id: string }).id));
       if (!o) throw notFound();
+      authorizeSchool(request, o.schoolId);
       reply.header('etag', etagHeader(o.changeVersion));
       if (parseEtag(request.headers['if-none-match']) === o.changeVersion) return reply.code(304).send();
       const district = (await new TenantRepository(db).orgs(tenantId, 'district'))[0];
@@ -109,6 +112,7 @@ export function registerSchools(r: EdfiRoutes): void {
     async (request: FastifyRequest, reply: FastifyReply) => {
       const tenantId = tenantOf(request);
       const w = parseSchool(request, true);
+      authorizeSchool(request, w.schoolId);
       const expected = ifMatch(request);
       const result = await db.transaction().execute(async (tx) => {
         const tenants = new TenantRepository(tx);
@@ -142,6 +146,7 @@ export function registerSchools(r: EdfiRoutes): void {
       const org = await db.transaction().execute(async (tx) => {
         const existing = await visible(tenantId, id, tx);
         if (!existing) throw notFound('Resource to update was not found.');
+        authorizeSchool(request, existing.schoolId);
         checkIfMatch(expected, existing.changeVersion);
         if (existing.schoolId !== w.schoolId) throw keyChangeNotSupported('School');
         if (existing.name === w.name) return existing;
@@ -169,6 +174,7 @@ export function registerSchools(r: EdfiRoutes): void {
       await db.transaction().execute(async (tx) => {
         const existing = await visible(tenantId, id, tx);
         if (!existing) throw notFound('Resource to delete was not found.');
+        authorizeSchool(request, existing.schoolId);
         checkIfMatch(expected, existing.changeVersion);
         const data = new ReferenceDataRepository(tx);
         if ((await data.sessionsOfSchool(tenantId, existing.id)) > 0) throw dependentItemExists('Session');

@@ -11,6 +11,7 @@ import { encodePageToken, LAST_ROW } from '../page-token.ts';
 import { parameterValidationFailed } from '../problem-details.ts';
 import { parseCollectionQuery, parsePartitionsQuery, type FilterSpec, type FilterValue, type RawQuery } from '../query-params.ts';
 import { PageTokens, PartitionsQuery } from '../schemas.ts';
+import { claimConditions } from '../school-claim.ts';
 
 /** ODS's minimum partition size: 5 × its default page size limit. */
 const MIN_PARTITION_SIZE = 2500;
@@ -39,7 +40,7 @@ export function registerSessionCollection(r: EdfiRoutes, c: SessionCollection): 
       if (!parsed.ok) throw parameterValidationFailed(parsed.message);
       const q = parsed.value;
       const tenantId = tenantOf(request);
-      const found = await c.find(tenantId, toStoreQuery(q, c.view, c.conditions(q.filters)));
+      const found = await c.find(tenantId, toStoreQuery(q, c.view, [...c.conditions(q.filters), ...claimConditions(request)]));
       reply.headers(pagingHeaders(q, found.rows, found.total));
       return c.toWire(tenantId, found.rows);
     },
@@ -56,7 +57,7 @@ export function registerSessionCollection(r: EdfiRoutes, c: SessionCollection): 
       const q = parsed.value;
       const tenantId = tenantOf(request);
       const repo = new SessionRepository(r.ctx.store.db);
-      const where = and(c.view, ...c.conditions(q.filters), ...changeWindowConditions(q));
+      const where = and(c.view, ...c.conditions(q.filters), ...claimConditions(request), ...changeWindowConditions(q));
       const count = await repo.count(tenantId, { where });
       if (count === 0) return { pageTokens: [] };
       const perPartition = Math.ceil(count / q.number);

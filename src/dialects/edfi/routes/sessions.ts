@@ -13,6 +13,7 @@ import { isEdfiSession, SESSIONS_VIEW } from '../edfi-view.ts';
 import { etagHeader, parseEtag } from '../etag.ts';
 import { dataValidationFailed, dependentItemExists, nonUniqueIdentity, notFound, optimisticLockFailed } from '../problem-details.ts';
 import { ReferenceResolver } from '../reference-resolution.ts';
+import { authorizeSchool } from '../school-claim.ts';
 import { fromEdfiId, toEdfiId } from '../resource-id.ts';
 import { Empty, Headers, ItemParams, Session as SessionSchema, SessionBody, SessionQuery } from '../schemas.ts';
 import {
@@ -129,6 +130,7 @@ export function registerSessions(r: EdfiRoutes): void {
       const found = uuid === null ? null : (await new SessionRepository(db).findWithGradingPeriods(tenantId, { where: and(SESSIONS_VIEW, eq('id', uuid)), sort: [], page: { kind: 'offset', offset: 0, limit: 1 } })).rows[0];
       const s = found ?? null;
       if (!s) throw notFound();
+      authorizeSchool(request, s.schoolId);
       reply.header('etag', etagHeader(s.changeVersion));
       if (parseEtag(request.headers['if-none-match']) === s.changeVersion) return reply.code(304).send();
       const [wire] = await sessionsToWire(db, tenantId, [s]);
@@ -144,6 +146,7 @@ export function registerSessions(r: EdfiRoutes): void {
     async (request: FastifyRequest, reply: FastifyReply) => {
       const tenantId = tenantOf(request);
       const w = parseBody(request, true);
+      authorizeSchool(request, w.schoolId);
       const expected = ifMatch(request);
       const result = await db.transaction().execute(async (tx) => {
         const repo = new SessionRepository(tx);
@@ -192,6 +195,8 @@ export function registerSessions(r: EdfiRoutes): void {
         const repo = new SessionRepository(tx);
         const existing = await visibleSession(repo, tenantId, id);
         if (!existing) throw notFound('Resource to update was not found.');
+        authorizeSchool(request, existing.schoolId);
+        authorizeSchool(request, w.schoolId);
         checkIfMatch(expected, existing.changeVersion);
         const { input, gradingPeriodIds } = await resolve(tx, tenantId, w, existing);
         const holder = await repo.findByNaturalKey(tenantId, input.schoolOrgId!, input.schoolYear!, input.name);
@@ -225,6 +230,7 @@ export function registerSessions(r: EdfiRoutes): void {
         const repo = new SessionRepository(tx);
         const existing = await visibleSession(repo, tenantId, id);
         if (!existing) throw notFound('Resource to delete was not found.');
+        authorizeSchool(request, existing.schoolId);
         checkIfMatch(expected, existing.changeVersion);
         const deps = await repo.dependents(tenantId, existing.id);
         if (deps.courseSections > 0) throw dependentItemExists('CourseOffering');
