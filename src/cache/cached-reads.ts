@@ -75,6 +75,11 @@ export function registerCachedReads(app: FastifyInstance, store: Store, maxBytes
       .finally(() => (compacting = false));
   };
 
+  // Writers that ran while no server did (CLI imports, `termbridge sync`) leave rows behind.
+  app.addHook('onReady', async () => {
+    await compactDataChanges(store.db);
+  });
+
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const version = request.principal?.dataVersion;
     if (!version) return;

@@ -188,6 +188,16 @@ describe.each(drivers())('response cache (%s)', (driver) => {
     await expect.poll(() => dataVersion(t.store.db, tenant.tenantId)).toEqual({ version: grown.version, rows: 1 });
   });
 
+  it('a starting server folds the rows writers left while no server ran', async () => {
+    const { tenant } = await tenantWithSessions();
+    for (let i = 0; i < 3; i++) await sql`UPDATE sessions SET total_instructional_days = ${i} WHERE tenant_id = ${tenant.tenantId}`.execute(t.store.db);
+    const before = await dataVersion(t.store.db, tenant.tenantId);
+    const app = await buildApp({ store: t.store });
+    await app.ready();
+    await app.close();
+    expect(await dataVersion(t.store.db, tenant.tenantId)).toEqual({ version: before.version, rows: 1 });
+  });
+
   it('with the cache off every read is computed', async () => {
     const app = await buildApp({ store: t.store, responseCacheBytes: 0 });
     await app.ready();
