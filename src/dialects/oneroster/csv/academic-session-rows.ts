@@ -2,13 +2,13 @@
 // come first, in order; termbridge's own columns follow as `metadata.*` extensions (the binding
 // allows metadata columns at the right), so an export carries everything OneRoster shows.
 import type { Readable } from 'node:stream';
-import { parse, type Options } from 'csv-parse';
 import { isIsoDate, MAX_DATE, MIN_DATE, withinSqlRange } from '../../../domain/calendar-date.ts';
 import type { SessionStatus, SessionType } from '../../../domain/session.ts';
 import { validateSession } from '../../../domain/validation.ts';
 import { GUID } from '../academic-session-input.ts';
 import { canonicalEndDate, canonicalStatus, canonicalType, WIRE_TYPES } from '../wire-values.ts';
 import type { CsvProblem } from './csv-problem.ts';
+import { csvRecordBatches, CsvSyntaxError } from './csv-records.ts';
 import type { FileMode } from './manifest.ts';
 
 export const SESSION_COLUMNS = ['sourcedId', 'status', 'dateLastModified', 'title', 'type', 'startDate', 'endDate', 'parentSourcedId', 'schoolYear'] as const;
@@ -50,20 +50,28 @@ export type RowResult = { record: SessionRecord } | { problems: CsvProblem[] };
 const FILE = 'academicSessions.csv';
 
 // A file repeats the same few hundred dates a million times: check and convert each once.
+// (Plain functions, no closures per row: tsx names every closure it creates, which costs.)
 const DATE_CACHE_LIMIT = 50_000;
 const validDates = new Map<string, boolean>();
 const endDates = new Map<string, string>();
-function remember<V>(cache: Map<string, V>, key: string, compute: () => V): V {
-  let v = cache.get(key);
-  if (v === undefined) {
-    if (cache.size >= DATE_CACHE_LIMIT) cache.clear();
-    v = compute();
-    cache.set(key, v);
+function isDate(v: string): boolean {
+  let ok = validDates.get(v);
+  if (ok === undefined) {
+    if (validDates.size >= DATE_CACHE_LIMIT) validDates.clear();
+    ok = isIsoDate(v) && withinSqlRange(v);
+    validDates.set(v, ok);
   }
-  return v;
+  return ok;
 }
-const isDate = (v: string) => remember(validDates, v, () => isIsoDate(v) && withinSqlRange(v));
-const toCanonicalEnd = (v: string) => remember(endDates, v, () => canonicalEndDate(v));
+function toCanonicalEnd(v: string): string {
+  let end = endDates.get(v);
+  if (end === undefined) {
+    if (endDates.size >= DATE_CACHE_LIMIT) endDates.clear();
+    end = canonicalEndDate(v);
+    endDates.set(v, end);
+  }
+  return end;
+}
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 
 /** Checks the header; returns the extension columns' positions or the problem. */
@@ -89,36 +97,39 @@ export function checkHeader(header: string[]): { extensions: string[] } | { prob
   return { extensions };
 }
 
+function addProblem(problems: CsvProblem[], line: number, column: string, reason: string): void {
+  problems.push({ file: FILE, line, column, reason });
+}
+
 export function parseSessionRow(row: string[], line: number, extensions: string[], mode: FileMode): RowResult {
   const problems: CsvProblem[] = [];
-  const bad = (column: string, reason: string) => problems.push({ file: FILE, line, column, reason });
   const width = SESSION_COLUMNS.length + extensions.length;
   if (row.length !== width) return { problems: [{ file: FILE, line, column: '', reason: `the row has ${row.length} columns; the header has ${width}.` }] };
   const [sourcedId, status, dateLastModified, title, type, startDate, endDate, parentSourcedId, schoolYear] = row as [string, string, string, string, string, string, string, string, string];
 
-  if (!GUID.test(sourcedId)) bad('sourcedId', `'${sourcedId}' is not a sourcedId: 1 to 255 characters of 0-9 a-z A-Z . - _ / @.`);
+  if (!GUID.test(sourcedId)) addProblem(problems, line, 'sourcedId', `'${sourcedId}' is not a sourcedId: 1 to 255 characters of 0-9 a-z A-Z . - _ / @.`);
   let canonicalStatusValue: SessionStatus = 'active';
   if (mode === 'bulk') {
-    if (status !== '') bad('status', 'must be empty in a bulk file.');
-    if (dateLastModified !== '') bad('dateLastModified', 'must be empty in a bulk file.');
+    if (status !== '') addProblem(problems, line, 'status', 'must be empty in a bulk file.');
+    if (dateLastModified !== '') addProblem(problems, line, 'dateLastModified', 'must be empty in a bulk file.');
   } else {
     const s = canonicalStatus(status);
-    if (!s) bad('status', `must be active or tobedeleted in a delta file, not '${status}'.`);
+    if (!s) addProblem(problems, line, 'status', `must be active or tobedeleted in a delta file, not '${status}'.`);
     else canonicalStatusValue = s;
     if (!DATE_TIME.test(dateLastModified) || Number.isNaN(Date.parse(dateLastModified)))
-      bad('dateLastModified', `must be a UTC date-time such as 2026-01-31T12:00:00.000Z in a delta file, not '${dateLastModified}'.`);
+      addProblem(problems, line, 'dateLastModified', `must be a UTC date-time such as 2026-01-31T12:00:00.000Z in a delta file, not '${dateLastModified}'.`);
   }
   const t = canonicalType(type);
-  if (!t) bad('type', `'${type}' is not one of ${WIRE_TYPES.join(', ')}.`);
+  if (!t) addProblem(problems, line, 'type', `'${type}' is not one of ${WIRE_TYPES.join(', ')}.`);
   const datesOk = isDate(startDate) && isDate(endDate);
-  for (const [column, value] of [['startDate', startDate], ['endDate', endDate]] as const)
+  if (!datesOk) for (const [column, value] of [['startDate', startDate], ['endDate', endDate]] as const)
     if (!isDate(value))
-      bad(column, isIsoDate(value) ? `${value} must be within the range ${MIN_DATE} to ${MAX_DATE}.` : `'${value}' is not a date written YYYY-MM-DD.`);
+      addProblem(problems, line, column, isIsoDate(value) ? `${value} must be within the range ${MIN_DATE} to ${MAX_DATE}.` : `'${value}' is not a date written YYYY-MM-DD.`);
   if (datesOk && endDate <= startDate)
-    bad('endDate', `${endDate} must be after startDate ${startDate} (endDate is the first day after the session).`);
-  if (parentSourcedId !== '' && !GUID.test(parentSourcedId)) bad('parentSourcedId', `'${parentSourcedId}' is not a sourcedId.`);
-  if (parentSourcedId !== '' && parentSourcedId === sourcedId) bad('parentSourcedId', 'a session cannot be its own parent.');
-  if (!/^\d{4}$/.test(schoolYear)) bad('schoolYear', `'${schoolYear}' is not a year written YYYY.`);
+    addProblem(problems, line, 'endDate', `${endDate} must be after startDate ${startDate} (endDate is the first day after the session).`);
+  if (parentSourcedId !== '' && !GUID.test(parentSourcedId)) addProblem(problems, line, 'parentSourcedId', `'${parentSourcedId}' is not a sourcedId.`);
+  if (parentSourcedId !== '' && parentSourcedId === sourcedId) addProblem(problems, line, 'parentSourcedId', 'a session cannot be its own parent.');
+  if (!/^\d{4}$/.test(schoolYear)) addProblem(problems, line, 'schoolYear', `'${schoolYear}' is not a year written YYYY.`);
 
   const record: SessionRecord = {
     line,
@@ -138,11 +149,12 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
     totalInstructionalDays: undefined,
     extra: undefined,
   };
-  extensions.forEach((column, i) => {
+  for (let i = 0; i < extensions.length; i++) {
+    const column = extensions[i]!;
     const value = row[SESSION_COLUMNS.length + i]!;
     switch (column) {
       case 'metadata.orgSourcedId':
-        if (value !== '' && !GUID.test(value)) bad(column, `'${value}' is not a sourcedId.`);
+        if (value !== '' && !GUID.test(value)) addProblem(problems, line, column, `'${value}' is not a sourcedId.`);
         record.orgSourcedId = value === '' ? null : value;
         break;
       case 'metadata.termDescriptor':
@@ -151,7 +163,7 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
         break;
       case 'metadata.periodSequence':
       case 'metadata.totalInstructionalDays': {
-        if (value !== '' && !/^\d{1,9}$/.test(value)) bad(column, `'${value}' is not a whole number.`);
+        if (value !== '' && !/^\d{1,9}$/.test(value)) addProblem(problems, line, column, `'${value}' is not a whole number.`);
         record[column === 'metadata.periodSequence' ? 'periodSequence' : 'totalInstructionalDays'] = value === '' ? null : Number(value);
         break;
       }
@@ -163,7 +175,7 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
           if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
           Object.assign(record.extra, parsed);
         } catch {
-          bad(column, 'must be empty or a JSON object.');
+          addProblem(problems, line, column, 'must be empty or a JSON object.');
         }
         break;
       }
@@ -171,41 +183,49 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
         record.extra ??= {};
         if (value !== '') record.extra[column.slice('metadata.'.length)] = value;
     }
-  });
+  }
   // The domain's rules for the name and school year (the dates were checked above).
   for (const v of validateSession({ name: title, type: record.type, schoolYear: Number(schoolYear) || null, beginDate: null, endDate: null, schoolOrgId: null, parentId: null, termDescriptor: null, gradingPeriodDescriptor: null, periodSequence: null, totalInstructionalDays: null }))
-    if ((v.field === 'name' || v.field === 'schoolYear') && !problems.some((p) => p.column === (v.field === 'name' ? 'title' : v.field))) bad(v.field === 'name' ? 'title' : v.field, v.message);
+    if ((v.field === 'name' || v.field === 'schoolYear') && !problems.some((p) => p.column === (v.field === 'name' ? 'title' : v.field))) addProblem(problems, line, v.field === 'name' ? 'title' : v.field, v.message);
   return problems.length > 0 ? { problems } : { record };
+}
+
+/**
+ * Every row of academicSessions.csv as a record or its problems, a batch per chunk read (so a
+ * million rows cost a few hundred awaits, not a million); the header's problem ends it.
+ */
+export async function* academicSessionBatches(stream: Readable, mode: FileMode): AsyncGenerator<RowResult[]> {
+  let extensions: string[] | null = null;
+  let rows = 0;
+  try {
+    for await (const batch of csvRecordBatches(stream)) {
+      const out: RowResult[] = [];
+      for (const { record, line } of batch) {
+        if (extensions === null) {
+          const header = checkHeader(record);
+          if ('problem' in header) {
+            yield [{ problems: [header.problem] }];
+            stream.destroy();
+            return;
+          }
+          extensions = header.extensions;
+          continue;
+        }
+        rows++;
+        out.push(parseSessionRow(record, line, extensions, mode));
+      }
+      if (out.length > 0) yield out;
+    }
+  } catch (err) {
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    yield [{ problems: [{ file: FILE, line: err.lines, column: '', reason: `the file is not valid CSV: ${err.message}` }] }];
+    return;
+  }
+  if (extensions === null) yield [{ problems: [{ file: FILE, line: 1, column: '', reason: 'the file is empty; it needs the header row.' }] }];
+  else if (rows === 0) yield [{ problems: [{ file: FILE, line: 2, column: '', reason: 'the file has no data rows; the binding does not permit that (mark the file absent in the manifest instead).' }] }];
 }
 
 /** Every row of academicSessions.csv as a record or its problems; the header's problem ends it. */
 export async function* academicSessionRows(stream: Readable, mode: FileMode): AsyncGenerator<RowResult> {
-  // on_record rather than info: true, which copies a whole info object per row.
-  const parser = stream.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, on_record: (record: string[], context: { lines: number }) => ({ record, info: { lines: context.lines } }) } as unknown as Options),
-  );
-  let extensions: string[] | null = null;
-  let rows = 0;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (extensions === null) {
-        const header = checkHeader(record);
-        if ('problem' in header) {
-          yield { problems: [header.problem] };
-          stream.destroy();
-          return;
-        }
-        extensions = header.extensions;
-        continue;
-      }
-      rows++;
-      yield parseSessionRow(record, info.lines, extensions, mode);
-    }
-  } catch (err) {
-    const e = err as { message: string; lines?: number };
-    yield { problems: [{ file: FILE, line: e.lines ?? 0, column: '', reason: `the file is not valid CSV: ${e.message}` }] };
-    return;
-  }
-  if (extensions === null) yield { problems: [{ file: FILE, line: 1, column: '', reason: 'the file is empty; it needs the header row.' }] };
-  else if (rows === 0) yield { problems: [{ file: FILE, line: 2, column: '', reason: 'the file has no data rows; the binding does not permit that (mark the file absent in the manifest instead).' }] };
+  for await (const batch of academicSessionBatches(stream, mode)) yield* batch;
 }
