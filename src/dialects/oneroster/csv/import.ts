@@ -3,14 +3,23 @@
 // file is bad the transaction is rolled back and every problem is reported (file, line, column).
 import type { Readable } from 'node:stream';
 import type { Store } from '../../../store/database.ts';
-import { academicSessionRows, type SessionRecord } from './academic-session-rows.ts';
-import { applyStaged, type ColumnsPresent, type SessionCounts } from './apply-staged.ts';
+import type { Transaction } from 'kysely';
+import { findDuplicateIds, findResolvedProblems } from '../../../store/bulk-import/session-import-findings.ts';
+import { resolveSessionImport, type ImportOrgKey } from '../../../store/bulk-import/session-import-resolution.ts';
+import { createSessionImportRows, stageSessionImportRows, STAGE_BATCH_ROWS, type ImportedSessionRow } from '../../../store/bulk-import/session-import-rows.ts';
+import { writeSessionImport, type ColumnsPresent, type SessionImportCounts } from '../../../store/bulk-import/session-import-write.ts';
+import type { Tables } from '../../../store/schema.ts';
+import { EXTRA_METADATA } from '../academic-session-wire.ts';
+import { OrgDirectory, orgSourcedId } from '../org-directory.ts';
+import { academicSessionBatches, type SessionRecord } from './academic-session-rows.ts';
 import { CsvProblems, type CsvProblem } from './csv-problem.ts';
 import type { CsvSource } from './csv-source.ts';
 import { readManifest, type FileMode, type ImportedFile } from './manifest.ts';
 import { applyOrgs, readOrgRows } from './org-rows.ts';
-import { checkDuplicates, checkResolved, resolveStaged } from './staged-checks.ts';
-import { BATCH_ROWS, createStaging, indexStaging, stageRows } from './staging.ts';
+import { sessionImportProblem } from './session-import-problems.ts';
+
+/** The identifier system OneRoster sourcedIds are kept under. */
+const SYSTEM = 'oneroster';
 
 export interface ImportProgress {
   file: string;
@@ -26,7 +35,7 @@ export interface ImportOptions {
 
 export interface ImportSummary {
   modes: Record<ImportedFile, FileMode>;
-  academicSessions: SessionCounts & { rows: number };
+  academicSessions: SessionImportCounts & { rows: number };
   orgs: { created: number; updated: number; skipped: number };
   /** Files the manifest lists as bulk/delta that termbridge does not import (users, classes, …). */
   ignoredFiles: string[];
@@ -39,6 +48,34 @@ class RejectImport extends Error {}
 function counted(stream: Readable, onBytes: (n: number) => void): Readable {
   stream.on('data', (chunk: Buffer) => onBytes(chunk.length));
   return stream;
+}
+
+function importedRow(r: SessionRecord): ImportedSessionRow {
+  return {
+    line: r.line,
+    externalId: r.sourcedId,
+    status: r.status,
+    name: r.name,
+    type: r.type,
+    beginDate: r.beginDate,
+    endDate: r.endDate,
+    parentExternalId: r.parentSourcedId,
+    schoolYear: r.schoolYear,
+    orgKey: r.orgSourcedId ?? null,
+    termDescriptor: r.termDescriptor ?? null,
+    gradingPeriodDescriptor: r.gradingPeriodDescriptor ?? null,
+    periodSequence: r.periodSequence ?? null,
+    totalInstructionalDays: r.totalInstructionalDays ?? null,
+    extra: r.extra ?? null,
+  };
+}
+
+/** Every sourcedId an active org answers to (its oneroster identifier and its uuid). */
+async function orgKeys(tx: Transaction<Tables>, tenantId: string): Promise<ImportOrgKey[]> {
+  const directory = await OrgDirectory.load(tx, tenantId);
+  return directory.orgs
+    .filter((o) => o.status === 'active')
+    .flatMap((o) => [...new Set([orgSourcedId(o), o.id])].map((key) => ({ key, schoolOrgId: o.kind === 'school' ? o.id : null })));
 }
 
 export async function importOneRosterCsv(store: Store, tenantId: string, source: CsvSource, options: ImportOptions = {}): Promise<ImportResult> {
@@ -70,53 +107,54 @@ export async function importOneRosterCsv(store: Store, tenantId: string, source:
       let rows = 0;
       let present: ColumnsPresent | null = null;
       let hasOrgColumn = false;
-      await createStaging(tx);
-      let batch: SessionRecord[] = [];
+      await createSessionImportRows(tx);
+      let batch: ImportedSessionRow[] = [];
       let staging: Promise<void> = Promise.resolve();
       const stream = counted(await source.open(file), (n) => (bytes += n));
-      for await (const result of academicSessionRows(stream, mode)) {
-        if ('problems' in result) {
-          for (const p of result.problems) problems.add(p);
-          if (result.problems[0]?.line === 1) break;
-          continue;
+      for await (const results of academicSessionBatches(stream, mode)) {
+        for (const result of results) {
+          if ('problems' in result) {
+            for (const p of result.problems) problems.add(p);
+            continue;
+          }
+          const r = result.record;
+          rows++;
+          if (!present) {
+            hasOrgColumn = r.orgSourcedId !== undefined;
+            present = {
+              termDescriptor: r.termDescriptor !== undefined,
+              gradingPeriodDescriptor: r.gradingPeriodDescriptor !== undefined,
+              periodSequence: r.periodSequence !== undefined,
+              totalInstructionalDays: r.totalInstructionalDays !== undefined,
+              extra: r.extra !== undefined,
+            };
+          }
+          // Once a row is bad nothing will be written, but reading on finds every other bad row.
+          if (problems.count === 0) batch.push(importedRow(r));
         }
-        const r = result.record;
-        rows++;
-        if (!present) {
-          hasOrgColumn = r.orgSourcedId !== undefined;
-          present = {
-            termDescriptor: r.termDescriptor !== undefined,
-            gradingPeriodDescriptor: r.gradingPeriodDescriptor !== undefined,
-            periodSequence: r.periodSequence !== undefined,
-            totalInstructionalDays: r.totalInstructionalDays !== undefined,
-            extra: r.extra !== undefined,
-          };
-        }
-        // Once a row is bad nothing will be written, but reading on finds every other bad row.
-        if (problems.count > 0) continue;
-        batch.push(r);
-        if (batch.length >= BATCH_ROWS) {
+        if (batch.length >= STAGE_BATCH_ROWS) {
           // One batch in flight while the next is parsed: the database and the parser overlap.
           await staging;
-          staging = stageRows(tx, batch);
+          staging = stageSessionImportRows(tx, batch);
           staging.catch(() => {}); // awaited (and so rethrown) before the next batch or after the loop
           batch = [];
-          progress({ file, phase: 'reading', rows, bytes, totalBytes });
         }
+        progress({ file, phase: 'reading', rows, bytes, totalBytes });
       }
       await staging;
-      await stageRows(tx, batch);
       summary.academicSessions.rows = rows;
       progress({ file, phase: 'checking', rows, bytes: totalBytes, totalBytes });
       if (problems.count > 0) throw new RejectImport();
-      await indexStaging(tx);
-      await checkDuplicates(tx, problems);
-      if (problems.count > 0) throw new RejectImport();
-      await resolveStaged(tx, tenantId, mode, hasOrgColumn);
-      await checkResolved(tx, tenantId, mode, problems);
-      if (problems.count > 0) throw new RejectImport();
+      await stageSessionImportRows(tx, batch);
+      const report = (findings: Awaited<ReturnType<typeof findDuplicateIds>>) => {
+        for (const f of findings) problems.add(sessionImportProblem(f, mode));
+        if (problems.count > 0) throw new RejectImport();
+      };
+      report(await findDuplicateIds(tx));
+      await resolveSessionImport(tx, tenantId, { scope: mode, system: SYSTEM, orgs: await orgKeys(tx, tenantId), hasOrgColumn });
+      report(await findResolvedProblems(tx, tenantId, mode));
       progress({ file, phase: 'writing', rows, bytes: totalBytes, totalBytes });
-      Object.assign(summary.academicSessions, await applyStaged(tx, tenantId, mode, present!));
+      Object.assign(summary.academicSessions, await writeSessionImport(tx, tenantId, { scope: mode, system: SYSTEM, present: present!, extraKey: EXTRA_METADATA }));
       progress({ file, phase: 'done', rows, bytes: totalBytes, totalBytes });
     });
   } catch (err) {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Tables } from '../../../store/schema.ts';
 import { TenantRepository } from '../../../store/tenant-repository.ts';
 import { GUID } from '../academic-session-input.ts';
@@ -86,8 +86,7 @@ export async function applyOrgs(tx: Transaction<Tables>, tenantId: string, orgs:
   if (district) {
     const current = directory.orgs.find((o) => o.id === directory.districtId)!;
     if (current.id !== district.sourcedId && current.identifiers.oneroster !== district.sourcedId) {
-      await sql`UPDATE orgs SET identifiers = identifiers || ${JSON.stringify({ oneroster: district.sourcedId })}::jsonb, updated_at = now(), change_version = nextval('change_version_seq')
-        WHERE tenant_id = ${tenantId} AND id = ${current.id}`.execute(tx);
+      await new TenantRepository(tx).setOrgIdentifier(tenantId, current.id, 'oneroster', district.sourcedId);
       updated++;
     }
   }
@@ -106,8 +105,7 @@ export async function applyOrgs(tx: Transaction<Tables>, tenantId: string, orgs:
     const status = o.status === 'tobedeleted' ? 'deleted' : 'active';
     if (existing) {
       if (existing.name !== o.name || existing.schoolId !== o.schoolId || existing.status !== status) {
-        await sql`UPDATE orgs SET name = ${o.name}, school_id = ${o.schoolId}, status = ${status}, updated_at = now(), change_version = nextval('change_version_seq')
-          WHERE tenant_id = ${tenantId} AND id = ${existing.id}`.execute(tx);
+        await tenants.updateSchool(tenantId, existing.id, { name: o.name, schoolId: o.schoolId, status });
         updated++;
       }
     } else {
