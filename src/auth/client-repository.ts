@@ -1,8 +1,8 @@
 // API clients and their access tokens. Tokens are opaque random strings looked up by their
 // sha256 on every request, so revoking a client takes effect on the next request.
 import { createHash } from 'node:crypto';
-import { CompiledQuery, sql, type Kysely } from 'kysely';
-import type { NamedQuery } from '../store/database.ts';
+import { sql, type Kysely } from 'kysely';
+import { unpreparedQuery, type NamedQuery } from '../store/database.ts';
 import type { DataVersion } from '../store/data-changes.ts';
 import type { Tables } from '../store/schema.ts';
 import { hashSecret, randomToken, verifySecret } from './client-secret.ts';
@@ -62,7 +62,7 @@ export class ClientRepository {
     private readonly db: Kysely<Tables>,
     namedQuery?: NamedQuery,
   ) {
-    this.namedQuery = namedQuery ?? (async <R>(_name: string, text: string, values: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[]);
+    this.namedQuery = namedQuery ?? unpreparedQuery(db);
   }
 
   /** Creates a client; the secret is returned once and kept only as a hash. */

@@ -26,6 +26,11 @@ export interface StoreOptions {
  */
 export type NamedQuery = <R>(name: string, text: string, values: unknown[]) => Promise<R[]>;
 
+/** A NamedQuery run as an ordinary query through Kysely (PGlite, or a bare Kysely in a CLI). */
+export function unpreparedQuery(db: Db): NamedQuery {
+  return async <R>(_name: string, text: string, values: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[];
+}
+
 export interface Store {
   db: Db;
   driver: 'pglite' | 'postgres';
@@ -64,6 +69,5 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   void pgliteTypes;
   const db = new Kysely<Tables>({ dialect: new PGliteDialect(lite) });
   await migrate(db);
-  const namedQuery: NamedQuery = async <R>(_name: string, text: string, values: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[];
-  return { db, driver: 'pglite', namedQuery, close: () => db.destroy() };
+  return { db, driver: 'pglite', namedQuery: unpreparedQuery(db), close: () => db.destroy() };
 }

@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientRepository } from '../../src/auth/client-repository.ts';
-import { COMPACT_AFTER_ROWS } from '../../src/cache/cached-reads.ts';
+import { CACHEABLE_READS, COMPACT_AFTER_ROWS } from '../../src/cache/cached-reads.ts';
 import { ROSTER_CORE_READONLY, ROSTER_CREATEPUT } from '../../src/dialects/oneroster/scopes.ts';
 import { compactDataChanges, dataVersion } from '../../src/store/data-changes.ts';
 import { buildApp } from '../../src/server.ts';
@@ -48,6 +48,11 @@ describe.each(drivers())('response cache (%s)', (driver) => {
 
   const hits = () => t.app.responseCache!.stats().hits;
   const list = (h: Record<string, string>, schoolId: number) => t.app.inject({ method: 'GET', url: `${SESSIONS}?schoolId=${schoolId}&totalCount=true`, headers: h });
+
+  it('names only routes the server has (a typo would silently never cache)', () => {
+    const routes = new Set(t.app.ctx.registry.routes());
+    for (const key of CACHEABLE_READS) expect(routes.has(key), key).toBe(true);
+  });
 
   it('answers a repeated read from the cache, with the same body and headers', async () => {
     const { h, schoolId } = await tenantWithSessions();
