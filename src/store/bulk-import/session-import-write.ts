@@ -118,6 +118,7 @@ export async function writeSessionImport(tx: Tx, tenantId: string, w: SessionImp
       LEFT JOIN session_import f ON f.session_id = st.parent_id
       LEFT JOIN sessions p ON f.session_id IS NULL AND p.tenant_id = ${tenantId} AND p.id = st.parent_id
     WHERE st.type = 'gradingPeriod' AND st.parent_id IS NOT NULL AND coalesce(f.type, p.type) <> 'gradingPeriod'
+    ORDER BY st.line
     ON CONFLICT DO NOTHING`.execute(tx);
   counts.unchanged = existing - counts.updated - counts.reactivated - (w.scope === 'delta' ? counts.deleted : 0);
   return counts;
