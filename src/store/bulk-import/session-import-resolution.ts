@@ -6,7 +6,7 @@ import type { Tables } from '../schema.ts';
 import type { ImportScope } from './session-import-rows.ts';
 
 type Tx = Transaction<Tables>;
-export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
 /** How the importing system names an org: one key per name; schoolOrgId null for the district. */
 export interface ImportOrgKey {
@@ -30,7 +30,10 @@ async function stageOrgKeys(tx: Tx, orgs: readonly ImportOrgKey[]): Promise<void
     ON CONFLICT DO NOTHING`.execute(tx);
 }
 
-/** Builds session_import (the staged rows with their resolved ids) in a single statement. */
+/**
+ * Builds session_import (the staged rows with their resolved ids) in a single statement. The
+ * file's ids must be unique (findDuplicateIds found none), so a parent is one row.
+ */
 export async function resolveSessionImport(tx: Tx, tenantId: string, r: SessionImportResolution): Promise<void> {
   await stageOrgKeys(tx, r.orgs);
   const storeParent = r.scope === 'delta'
@@ -49,22 +52,21 @@ export async function resolveSessionImport(tx: Tx, tenantId: string, r: SessionI
       FROM session_import_rows r
       LEFT JOIN session_identifiers si ON si.tenant_id = ${tenantId} AND si.system = ${r.system} AND si.value = r.external_id
       LEFT JOIN sessions su ON si.session_id IS NULL AND su.tenant_id = ${tenantId}
-        AND su.id = CASE WHEN r.external_id ~ ${UUID_PATTERN} THEN r.external_id::uuid END
+        AND su.id = r.external_uuid
         AND NOT EXISTS (SELECT 1 FROM session_identifiers x WHERE x.tenant_id = su.tenant_id AND x.session_id = su.id AND x.system = ${r.system})
       LEFT JOIN sessions ex ON ex.tenant_id = ${tenantId} AND ex.id = coalesce(si.session_id, su.id)
       LEFT JOIN session_import_orgs o ON o.key = r.org_key),
     ids AS MATERIALIZED (
       SELECT f.*, f.existing_id IS NULL AS is_new, coalesce(f.existing_id, CASE
-          WHEN f.external_id ~ ${UUID_PATTERN} AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.tenant_id = ${tenantId} AND s.id = f.external_id::uuid)
-          THEN f.external_id::uuid ELSE gen_random_uuid() END) AS session_id,
+          WHEN f.external_uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.tenant_id = ${tenantId} AND s.id = f.external_uuid)
+          THEN f.external_uuid ELSE gen_random_uuid() END) AS session_id,
         CASE WHEN ${r.hasOrgColumn} THEN f.file_org ELSE f.existing_org END AS school_org_id
       FROM found f)
     SELECT c.line, c.external_id, c.status, c.name, c.type, c.begin_date, c.end_date, c.parent_external_id, c.school_year, c.org_key,
       c.term_descriptor, c.grading_period_descriptor, c.period_sequence, c.total_instructional_days, c.extra,
       c.session_id, c.is_new, c.school_org_id, c.org_found, c.is_default_term,
       CASE WHEN c.parent_external_id IS NULL THEN NULL ELSE coalesce(p.session_id, ${storeParent}) END AS parent_id
-    FROM ids c LEFT JOIN (SELECT DISTINCT ON (external_id) external_id, session_id FROM ids ORDER BY external_id, line) p
-      ON p.external_id = c.parent_external_id
+    FROM ids c LEFT JOIN ids p ON p.external_id = c.parent_external_id
     ORDER BY c.line`.execute(tx);
   // Parents, cycles and the writes all look rows up by session id.
   await sql`CREATE INDEX ON session_import (session_id)`.execute(tx);

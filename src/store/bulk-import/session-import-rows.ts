@@ -45,6 +45,7 @@ export async function createSessionImportRows(tx: Tx): Promise<void> {
   await sql`CREATE TEMP TABLE session_import_rows (
     line integer NOT NULL,
     external_id text NOT NULL,
+    external_uuid uuid,
     status text NOT NULL,
     name text NOT NULL,
     type text NOT NULL,
@@ -61,12 +62,19 @@ export async function createSessionImportRows(tx: Tx): Promise<void> {
   ) ON COMMIT DROP`.execute(tx);
 }
 
-/** One INSERT per batch with one array parameter per column (unnest), not one parameter per cell. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * One INSERT per batch with one array parameter per column (unnest), not one parameter per cell.
+ * external_uuid is the id when it has the form of a session's uuid (tested here, once, rather
+ * than by a regular expression in every statement that joins on it).
+ */
 export async function stageSessionImportRows(tx: Tx, rows: readonly ImportedSessionRow[]): Promise<void> {
   if (rows.length === 0) return;
   const n = rows.length;
   const line = new Array<number>(n);
   const externalId = new Array<string>(n);
+  const externalUuid = new Array<string | null>(n);
   const status = new Array<string>(n);
   const name = new Array<string>(n);
   const type = new Array<string>(n);
@@ -84,6 +92,7 @@ export async function stageSessionImportRows(tx: Tx, rows: readonly ImportedSess
     const r = rows[i]!;
     line[i] = r.line;
     externalId[i] = r.externalId;
+    externalUuid[i] = UUID.test(r.externalId) ? r.externalId : null;
     status[i] = r.status;
     name[i] = r.name;
     type[i] = r.type;
@@ -99,7 +108,7 @@ export async function stageSessionImportRows(tx: Tx, rows: readonly ImportedSess
     extra[i] = r.extra === null ? null : JSON.stringify(r.extra);
   }
   await sql`INSERT INTO session_import_rows
-    SELECT * FROM unnest(${line}::integer[], ${externalId}::text[], ${status}::text[], ${name}::text[], ${type}::text[],
+    SELECT * FROM unnest(${line}::integer[], ${externalId}::text[], ${externalUuid}::uuid[], ${status}::text[], ${name}::text[], ${type}::text[],
       ${begin}::date[], ${end}::date[], ${parent}::text[], ${year}::integer[], ${org}::text[], ${term}::text[],
       ${gradingPeriod}::text[], ${sequence}::integer[], ${days}::integer[], ${extra}::jsonb[])`.execute(tx);
 }

@@ -81,4 +81,11 @@ describe('CSV records', () => {
         else expect(ours.records.map((r) => r[0]), JSON.stringify(text)).toEqual(theirs.records.map((r) => r[0]));
     }
   });
+
+  it('end a record at LF, CRLF or CR even when a file mixes them (csv-parse kept the CR in the last field)', async () => {
+    const text = 'a,b\n1,2026\r\n3,2027\r4,2028\n';
+    expect(await viaCsvRecords(text, [])).toEqual({ records: [[['a', 'b'], 1], [['1', '2026'], 2], [['3', '2027'], 3], [['4', '2028'], 4]] });
+    const before = await viaCsvParse(text);
+    expect('records' in before && before.records[1]![0]).toEqual(['1', '2026\r']);
+  });
 });
