@@ -65,7 +65,9 @@ export async function resolveSessionImport(tx: Tx, tenantId: string, r: SessionI
     SELECT c.line, c.external_id, c.status, c.name, c.type, c.begin_date, c.end_date, c.parent_external_id, c.school_year, c.org_key,
       c.term_descriptor, c.grading_period_descriptor, c.period_sequence, c.total_instructional_days, c.extra,
       c.session_id, c.is_new, c.school_org_id, c.org_found, c.is_default_term,
-      CASE WHEN c.parent_external_id IS NULL THEN NULL ELSE coalesce(p.session_id, ${storeParent}) END AS parent_id
+      CASE WHEN c.parent_external_id IS NULL THEN NULL ELSE coalesce(p.session_id, ${storeParent}) END AS parent_id,
+      -- 1, 2, … for the new rows in file order (their Canvas ids), from the sort ORDER BY line needs anyway.
+      CASE WHEN c.is_new THEN count(*) FILTER (WHERE c.is_new) OVER (ORDER BY c.line ROWS UNBOUNDED PRECEDING) END AS new_seq
     FROM ids c LEFT JOIN ids p ON p.external_id = c.parent_external_id
     ORDER BY c.line`.execute(tx);
   // Parents, cycles and the writes all look rows up by session id.

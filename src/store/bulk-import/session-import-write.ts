@@ -59,7 +59,7 @@ export async function writeSessionImport(tx: Tx, tenantId: string, w: SessionImp
       SELECT ${tenantId}, session_id, school_org_id, school_year, name, type, begin_date, end_date, parent_id, status,
         term_descriptor, grading_period_descriptor, period_sequence, total_instructional_days,
         CASE WHEN extra IS NULL OR extra = '{}'::jsonb THEN '{}'::jsonb ELSE jsonb_build_object(${extraKey}::text, extra) END,
-        ${last - n} + row_number() OVER (ORDER BY line)
+        ${last - n} + new_seq
       FROM session_import WHERE is_new`.execute(tx);
     await sql`INSERT INTO session_identifiers (tenant_id, system, value, session_id)
       SELECT ${tenantId}, ${w.system}, external_id, session_id FROM session_import WHERE is_new AND external_id <> session_id::text`.execute(tx);
