@@ -6,6 +6,7 @@ import { unpreparedQuery, type NamedQuery } from '../store/database.ts';
 import type { DataVersion } from '../store/data-changes.ts';
 import type { Tables } from '../store/schema.ts';
 import { hashSecret, randomToken, verifySecret } from './client-secret.ts';
+import { TokenLookupBatch } from './token-lookup-batch.ts';
 
 export const TOKEN_LIFETIME_SECONDS = 30 * 60;
 
@@ -30,13 +31,25 @@ export interface Principal {
   schoolId?: number;
 }
 
-// The one statement every authenticated request runs: the token, its client, and the tenant's
-// data version (migration 007) in one snapshot and one round trip.
-const LOOKUP = `SELECT t.tenant_id, t.client_id, t.scopes, t.school_id, t.expires_at <= now() AS expired, v.version, v.rows
+// The one statement every authenticated request runs (for a batch of concurrent requests, see
+// token-lookup-batch.ts): each token, its client, and its tenant's data version (migration 007)
+// in one snapshot and one round trip.
+const LOOKUP = `SELECT t.token_hash, t.tenant_id, t.client_id, t.scopes, t.school_id, t.expires_at <= now() AS expired, v.version, v.rows
   FROM access_tokens t
   JOIN api_clients c ON c.tenant_id = t.tenant_id AND c.client_id = t.client_id
   CROSS JOIN LATERAL (SELECT coalesce(sum(d.writes), 0) AS version, count(*) AS rows FROM data_changes d WHERE d.tenant_id = t.tenant_id) v
-  WHERE t.token_hash = $1 AND c.revoked_at IS NULL`;
+  WHERE t.token_hash = ANY($1::text[]) AND c.revoked_at IS NULL`;
+
+interface TokenRow {
+  token_hash: string;
+  tenant_id: string;
+  client_id: string;
+  scopes: string[];
+  school_id: string | number | null;
+  expired: boolean;
+  version: string | number;
+  rows: string | number;
+}
 
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -56,13 +69,16 @@ function toClient(r: ClientRow): ApiClient {
 }
 
 export class ClientRepository {
-  private readonly namedQuery: NamedQuery;
+  private readonly tokens: TokenLookupBatch<TokenRow>;
 
   constructor(
     private readonly db: Kysely<Tables>,
-    namedQuery?: NamedQuery,
+    namedQuery: NamedQuery = unpreparedQuery(db),
   ) {
-    this.namedQuery = namedQuery ?? unpreparedQuery(db);
+    this.tokens = new TokenLookupBatch(async (hashes) => {
+      const rows = await namedQuery<TokenRow>('termbridge_token_lookup', LOOKUP, [hashes]);
+      return new Map(rows.map((r) => [r.token_hash, r]));
+    });
   }
 
   /** Creates a client; the secret is returned once and kept only as a hash. */
@@ -134,12 +150,7 @@ export class ClientRepository {
    * client was revoked (revocation deletes the tokens, and the join makes it hold even if it did not).
    */
   async lookup(token: string): Promise<Principal | 'expired' | null> {
-    const rows = await this.namedQuery<{ tenant_id: string; client_id: string; scopes: string[]; school_id: string | number | null; expired: boolean; version: string | number; rows: string | number }>(
-      'termbridge_token_lookup',
-      LOOKUP,
-      [tokenHash(token)],
-    );
-    const row = rows[0];
+    const row = await this.tokens.lookup(tokenHash(token));
     if (!row) return null;
     if (row.expired) return 'expired';
     return {
