@@ -178,7 +178,7 @@ async function main() {
     await once(child, 'exit');
     if (!result.ok) throw new Error(`the import was rejected: ${JSON.stringify(result.summary)}`);
     const importRate = ROWS / result.seconds;
-    process.stdout.write(`${result.seconds.toFixed(1)} s, ${Math.round(importRate).toLocaleString('en-US')} rows/s, peak RSS ${result.maxRssMb.toFixed(0)} MB (phases began at ${JSON.stringify(result.phases)} s)\n`);
+    process.stdout.write(`${result.seconds.toFixed(1)} s, ${Math.round(importRate).toLocaleString('en-US')} rows/s, peak RSS ${result.maxRssMb.toFixed(0)} MiB (phases began at ${JSON.stringify(result.phases)} s)\n`);
 
     process.stdout.write('psql \\copy into a bare table … ');
     const copyTable = 'bench_copy_academic_sessions';
@@ -236,7 +236,7 @@ async function main() {
       },
       targets: { ratioOfCopy: 0.3, peakRssMegabytes: 300 },
     };
-    process.stdout.write(`import / \\copy = ${(ratio * 100).toFixed(1)} % (target ≥ 30 %); peak RSS ${Math.round(result.maxRssMb)} MB (target < 300 MB)\n`);
+    process.stdout.write(`import / \\copy = ${(ratio * 100).toFixed(1)} % (target ≥ 30 %); peak RSS ${Math.round(result.maxRssMb)} MiB = ${Math.round((result.maxRssMb * 1048576) / 1e6)} MB (target < 300 MB)\n`);
     process.stdout.write(`import / floor = ${(result.seconds / floor.totalSeconds).toFixed(2)}× the time of writing the rows alone; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     mkdirSync(join(HERE, 'results'), { recursive: true });
     const out = join(HERE, 'results', `oneroster-csv-${report.at.replace(/[:.]/g, '-')}.json`);
