@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { unpreparedQuery, type NamedQuery } from '../store/database.ts';
-import type { DataVersion } from '../store/data-changes.ts';
+import { dataVersionSql, type DataVersion } from '../store/data-changes.ts';
 import type { Tables } from '../store/schema.ts';
 import { hashSecret, randomToken, verifySecret } from './client-secret.ts';
 import { TokenLookupBatch } from './token-lookup-batch.ts';
@@ -37,7 +37,7 @@ export interface Principal {
 const LOOKUP = `SELECT t.token_hash, t.tenant_id, t.client_id, t.scopes, t.school_id, t.expires_at <= now() AS expired, v.version, v.rows
   FROM access_tokens t
   JOIN api_clients c ON c.tenant_id = t.tenant_id AND c.client_id = t.client_id
-  CROSS JOIN LATERAL (SELECT coalesce(sum(d.writes), 0) AS version, count(*) AS rows FROM data_changes d WHERE d.tenant_id = t.tenant_id) v
+  CROSS JOIN LATERAL (${dataVersionSql('t.tenant_id')}) v
   WHERE t.token_hash = ANY($1::text[]) AND c.revoked_at IS NULL`;
 
 interface TokenRow {

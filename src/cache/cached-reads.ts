@@ -102,9 +102,10 @@ export function registerCachedReads(app: FastifyInstance, store: Store, maxBytes
     request.responseCacheTicket = { key, version: version.version };
   });
 
+  if (!cache) return;
   app.addHook('onSend', async (request, reply, payload) => {
     const ticket = request.responseCacheTicket;
-    if (!cache || !ticket || reply.statusCode !== 200) return payload;
+    if (!ticket || reply.statusCode !== 200) return payload;
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) cache.set(ticket.key, { version: ticket.version, headers: storable(reply.getHeaders()), body: payload });
     return payload;
   });
