@@ -76,10 +76,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerSecurityHeaders(app);
   await registerRateLimit(app, options.rateLimit ?? rateLimitFromEnv());
 
+  // Clients send `Content-Type: application/json` on every request, DELETEs included (the common
+  // Canvas client does): no bytes under a JSON content type is no body, and the route decides
+  // whether it needed one (in its dialect's words). A body that is there must be JSON, parsed as
+  // Fastify does (prototype poisoning refused).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body.length === 0) return done(null, undefined);
+    parseJson(request, body.toString(), done);
+  });
+
   // Canvas and the token endpoint take form bodies with nested keys (enrollment_term[name]).
   await app.register(formbody, { parser: (body) => qs.parse(body, { depth: 5, arrayLimit: 100 }) });
 
   await app.register(swagger, {
+    // Shared schemas appear in /docs under their own $id (CanvasEnrollmentTerm, OneRosterOrg, …).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       info: { title: 'termbridge', description: 'Academic sessions as Ed-Fi, OneRoster, Canvas and Edlink', version: '0.1.0' },
       components: { securitySchemes: { oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: documentedScopes } } } } },

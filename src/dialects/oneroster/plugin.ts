@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
 import { registerCsvRoute } from './csv-route.ts';
 import { registerReadRoutes } from './read-routes.ts';
+import { ONEROSTER_SCHEMAS } from './schemas.ts';
 import { ONEROSTER_SCOPES } from './scopes.ts';
 import { formatOneRosterError } from './status-info.ts';
 import { registerWriteRoutes } from './write-routes.ts';
@@ -15,6 +16,12 @@ export const oneRosterPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) 
     scopes: ONEROSTER_SCOPES,
     formatError: formatOneRosterError,
   });
+  // OneRoster reads its parameters and bodies itself (collection-params.ts,
+  // academic-session-input.ts), so a refusal says what to change, in imsx form; and the routes
+  // build the official shapes, which `fields` may trim. The route schemas document both in /docs.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  for (const schema of ONEROSTER_SCHEMAS) app.addSchema(schema);
   registerReadRoutes(app, ctx);
   registerWriteRoutes(app, ctx);
   registerCsvRoute(app, ctx);
