@@ -1,8 +1,9 @@
-// OneRoster 1.2 academicSessions / terms / gradingPeriods under /ims/oneroster/rostering/v1p2,
-// plus the CSV binding's upload under /ims/oneroster/v1p2/csv.
+// OneRoster 1.2 academicSessions / terms / gradingPeriods and orgs / schools under
+// /ims/oneroster/rostering/v1p2, plus the CSV binding's upload under /ims/oneroster/v1p2/csv.
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
 import { registerCsvRoute } from './csv-route.ts';
+import { registerOrgRoutes } from './org-routes.ts';
 import { registerReadRoutes } from './read-routes.ts';
 import { ONEROSTER_SCHEMAS } from './schemas.ts';
 import { ONEROSTER_SCOPES } from './scopes.ts';
@@ -23,6 +24,7 @@ export const oneRosterPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) 
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   for (const schema of ONEROSTER_SCHEMAS) app.addSchema(schema);
   registerReadRoutes(app, ctx);
+  registerOrgRoutes(app, ctx);
   registerWriteRoutes(app, ctx);
   registerCsvRoute(app, ctx);
 };
