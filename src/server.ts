@@ -14,6 +14,7 @@ import { ClientRepository } from './auth/client-repository.ts';
 import { DEFAULT_FAILED_ATTEMPT_POLICY, FailedAttemptLimiter, type FailedAttemptPolicy } from './auth/failed-attempts.ts';
 import { oauthDialect } from './auth/oauth-dialect.ts';
 import { documentRouteScopes } from './auth/openapi-security.ts';
+import { redactAccessToken } from './auth/query-token.ts';
 import { RateLimitedError, rateLimitFromEnv, registerRateLimit, type RateLimitPolicy } from './auth/rate-limit.ts';
 import { registerSecurityHeaders } from './auth/security-headers.ts';
 import { registerTokenRoute } from './auth/token-route.ts';
@@ -53,7 +54,7 @@ declare module 'fastify' {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger ? withoutTokensInUrls(options.logger) : false,
     bodyLimit: BODY_LIMIT,
     trustProxy: true,
     ajv: { customOptions: { coerceTypes: 'array', allErrors: false, removeAdditional: false } },
@@ -76,10 +77,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerSecurityHeaders(app);
   await registerRateLimit(app, options.rateLimit ?? rateLimitFromEnv());
 
+  // Clients send `Content-Type: application/json` on every request, DELETEs included (the common
+  // Canvas client does): no bytes under a JSON content type is no body, and the route decides
+  // whether it needed one (in its dialect's words). A body that is there must be JSON, parsed as
+  // Fastify does (prototype poisoning refused).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body.length === 0) return done(null, undefined);
+    parseJson(request, body.toString(), done);
+  });
+
   // Canvas and the token endpoint take form bodies with nested keys (enrollment_term[name]).
   await app.register(formbody, { parser: (body) => qs.parse(body, { depth: 5, arrayLimit: 100 }) });
 
   await app.register(swagger, {
+    // Shared schemas appear in /docs under their own $id (CanvasEnrollmentTerm, OneRosterOrg, …).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       info: { title: 'termbridge', description: 'Academic sessions as Ed-Fi, OneRoster, Canvas and Edlink', version: '0.1.0' },
       components: { securitySchemes: { oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: documentedScopes } } } } },
@@ -123,6 +137,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const plugin of DIALECT_PLUGINS) await app.register(plugin, ctx);
 
   return app;
+}
+
+type LoggerOptions = Exclude<NonNullable<FastifyServerOptions['logger']>, boolean>;
+type LoggedRequest = { method?: string; url?: string; headers?: Record<string, unknown>; host?: string; ip?: string; socket?: { remotePort?: number } };
+
+/** Fastify's request log fields, with a token sent as Canvas's access_token parameter redacted. */
+function withoutTokensInUrls(logger: true | LoggerOptions): LoggerOptions {
+  const base: LoggerOptions = logger === true ? {} : logger;
+  const req = (request: LoggedRequest) => ({
+    method: request.method,
+    url: request.url === undefined ? undefined : redactAccessToken(request.url),
+    version: request.headers?.['accept-version'] as string | undefined,
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  });
+  return { ...base, serializers: { ...base.serializers, req: req as NonNullable<NonNullable<LoggerOptions['serializers']>['req']> } };
 }
 
 function classify(error: FastifyError): { kind: ErrorKind; message: string } {

@@ -6,6 +6,7 @@ import type { DialectRegistry } from '../dialects/registry.ts';
 import { routeKey } from '../dialects/registry.ts';
 import { sendDialectError } from '../dialects/send-error.ts';
 import type { Principal } from './client-repository.ts';
+import { queryToken } from './query-token.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,7 +39,13 @@ export function authHook(registry: DialectRegistry, authorities: TokenAuthority[
     const getKey = request.method === 'HEAD' ? routeKey('GET', url) : key;
     if (registry.isPublic(key) || registry.isPublic(getKey)) return;
     const required = registry.scopesFor(key) ?? registry.scopesFor(getKey);
-    const bearer = bearerToken(request.headers.authorization);
+    let bearer = bearerToken(request.headers.authorization);
+    if ('problem' in bearer) {
+      // Canvas: a usable bearer header wins; without one, the access_token query parameter.
+      const parameter = registry.forPath(request.url.split('?')[0] ?? request.url)?.queryTokenParameter;
+      const fromQuery = parameter === undefined ? undefined : queryToken(request.query, parameter);
+      if (fromQuery !== undefined) bearer = { token: fromQuery };
+    }
     if ('problem' in bearer) return sendDialectError(registry, request, reply, 'unauthorized', bearer.problem, undefined, { reason: bearer.reason });
     let found: Principal | 'expired' | null = null;
     for (const authority of authorities) {

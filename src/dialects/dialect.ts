@@ -52,6 +52,11 @@ export interface DialectDefinition {
   /** Routes of this dialect anyone may call without a token (e.g. Ed-Fi's `GET /` discovery). */
   publicRoutes?: RouteKey[];
   /**
+   * A query parameter that may carry the bearer token when no Authorization header does
+   * (Canvas's `access_token`); absent: only the header (see src/auth/query-token.ts).
+   */
+  queryTokenParameter?: string;
+  /**
    * The dialect's own error envelope. Headers it returns are sent as they are (Canvas's
    * WWW-Authenticate); Retry-After for 'rateLimited' is added by sendDialectError when absent.
    */

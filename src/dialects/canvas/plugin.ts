@@ -4,6 +4,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import qs from 'qs';
 import type { AppContext } from '../../app-context.ts';
+import { ACCESS_TOKEN_PARAMETER } from '../../auth/query-token.ts';
 import { SessionRepository } from '../../store/session-repository.ts';
 import { rootAccountOf } from './root-account.ts';
 import { deleteTerm } from './delete-term.ts';
@@ -44,7 +45,7 @@ const CONSUMES = ['application/x-www-form-urlencoded', 'application/json'];
 const security = (key: string) => [{ oauth2: CANVAS_SCOPES[key] ?? [] }];
 
 export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
-  ctx.registry.register({ name: 'canvas', prefixes: ['/api/v1'], scopes: CANVAS_SCOPES, formatError: formatCanvasError });
+  ctx.registry.register({ name: 'canvas', prefixes: ['/api/v1'], scopes: CANVAS_SCOPES, formatError: formatCanvasError, queryTokenParameter: ACCESS_TOKEN_PARAMETER });
   app.addSchema(EnrollmentTermSchema);
   // A write without a body is Canvas's "enrollment_term is missing", not a schema failure.
   app.addHook('preValidation', async (request) => {

@@ -9,6 +9,7 @@ import { SessionRepository } from '../../store/session-repository.ts';
 import { TenantRepository, type Tenant } from '../../store/tenant-repository.ts';
 import { EdlinkError, errorBody, formatEdlinkError, type EdlinkMessage, type EdlinkWarningCode } from './errors.ts';
 import { idEquals, parseEdlinkFilter } from './filter.ts';
+import { cursorKey } from './cursor-key.ts';
 import { CURSOR_LIFETIME_MS, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, pageSize, type CursorState } from './paging.ts';
 import { RESPONSES } from './schemas.ts';
 import { EDLINK_SESSION_FIELDS, todayIn, toEdlinkSession, type EdlinkSession } from './session-object.ts';
@@ -26,12 +27,21 @@ const ListQuery = Type.Object(
     $before: Type.Optional(Type.String({ description: 'Read backward from before this session (uuid).' })),
     $cursor: Type.Optional(Type.String({ description: 'The opaque cursor from a $next link; valid for 2 hours; overrides the other paging parameters.' })),
     $filter: Type.Optional(Type.String({ description: 'URL-encoded JSON: {"name":[{"operator":"starts with","value":"Fall"}]}' })),
-    $fields: Type.Optional(Type.String({ description: 'Comma-separated fields to return, e.g. id,name' })),
+    $properties: Type.Optional(Type.String({ description: 'Comma-separated fields to return, e.g. id,name (the Edlink SDK\'s `properties` option)' })),
+    $fields: Type.Optional(Type.String({ description: 'Alias of $properties' })),
     $expand: Type.Optional(Type.String({ description: 'Sessions have no expansions; any value is ignored with an INVALID_EXPANSION warning.' })),
   },
   { additionalProperties: true },
 );
-type ListQueryT = { $first?: string; $last?: string; $after?: string; $before?: string; $cursor?: string; $filter?: string; $fields?: string; $expand?: string };
+type ListQueryT = { $first?: string; $last?: string; $after?: string; $before?: string; $cursor?: string; $filter?: string; $properties?: string; $fields?: string; $expand?: string };
+const OneQuery = Type.Object(
+  {
+    $properties: Type.Optional(Type.String({ description: 'Comma-separated fields to return, e.g. id,name' })),
+    $fields: Type.Optional(Type.String({ description: 'Alias of $properties' })),
+    $expand: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+);
 const IdParams = Type.Object({ id: Type.String() });
 
 /** Which rows a list route covers besides the filter. */
@@ -53,6 +63,7 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     formatError: formatEdlinkError,
   });
 
+  const key = await cursorKey(ctx.store.db);
   const sessions = () => new SessionRepository(ctx.store.db);
   const tenants = () => new TenantRepository(ctx.store.db);
 
@@ -85,7 +96,7 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       const now = ctx.now();
       let state: Omit<CursorState, 'position' | 'expiresAt'> & { position: number | null };
       if (q.$cursor !== undefined) {
-        const c = decodeCursor(q.$cursor, now);
+        const c = decodeCursor(q.$cursor, now, key);
         if (c.list !== scope.list || c.tenantId !== tenant.tenantId)
           throw new EdlinkError('INVALID_CURSOR', 'The $cursor belongs to a different list; use it only with the $next link it came from.', 400);
         const ignored: string[] = (['$first', '$last', '$after', '$before'] as const).filter((p) => q[p] !== undefined);
@@ -109,11 +120,11 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
           if (!anchor) throw new EdlinkError('NOT_FOUND', `${name}: no session ${anchorId} exists in this district.`, 404);
           position = anchor.rowSeq;
         }
-        state = { list: scope.list, tenantId: tenant.tenantId, filter: q.$filter ?? null, fields: q.$fields ?? null, direction: backward ? 'backward' : 'forward', size, position };
+        state = { list: scope.list, tenantId: tenant.tenantId, filter: q.$filter ?? null, fields: requestedProperties(q), direction: backward ? 'backward' : 'forward', size, position };
       }
       const filter = state.filter === null ? { where: undefined, warnings: [] } : parseEdlinkFilter(state.filter);
       warnings.push(...filter.warnings);
-      const pick = fieldSelection(q.$fields ?? state.fields, warnings);
+      const pick = fieldSelection(requestedProperties(q) ?? state.fields, warnings);
       expansionWarning(q.$expand, warnings);
       const forward = state.direction === 'forward';
       const after: Condition | undefined = state.position === null ? undefined : { field: 'rowSeq', op: forward ? 'gt' : 'lt', value: state.position };
@@ -126,7 +137,7 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       const today = todayIn(tenant.timeZone, now);
       const body: Record<string, unknown> = { $data: rows.map((s) => pick(toEdlinkSession(s, tenant.districtId, today))) };
       if (found.rows.length > state.size) {
-        const cursor = encodeCursor({ ...state, position: rows[rows.length - 1]!.rowSeq, expiresAt: now.getTime() + CURSOR_LIFETIME_MS, fields: q.$fields ?? state.fields });
+        const cursor = encodeCursor({ ...state, position: rows[rows.length - 1]!.rowSeq, expiresAt: now.getTime() + CURSOR_LIFETIME_MS, fields: requestedProperties(q) ?? state.fields }, key);
         body.$next = `${request.protocol}://${request.host}${request.url.split('?')[0]}?$cursor=${cursor}`;
       }
       if (warnings.length > 0) body.$warnings = warnings;
@@ -161,7 +172,7 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
 
   app.get(
     `${EDLINK_PREFIX}/sessions/:id`,
-    { schema: { summary: 'Fetch one session', tags: ['edlink'], params: IdParams, querystring: Type.Object({ $fields: Type.Optional(Type.String()), $expand: Type.Optional(Type.String()) }, { additionalProperties: true }), response: RESPONSES.one, security: [{ oauth2: [EDLINK_READ] }] } },
+    { schema: { summary: 'Fetch one session', tags: ['edlink'], params: IdParams, querystring: OneQuery, response: RESPONSES.one, security: [{ oauth2: [EDLINK_READ] }] } },
     (request, reply) => {
       const requestId = randomUUID();
       return answer(reply, requestId, async () => {
@@ -171,7 +182,7 @@ export const edlinkPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
         if (!session || session.status !== 'active' || session.properties.canvasDefaultTerm === true)
           throw new EdlinkError('NOT_FOUND', `No session ${id} exists in this district.`, 404);
         const warnings: EdlinkMessage<EdlinkWarningCode>[] = [];
-        const pick = fieldSelection((request.query as { $fields?: string }).$fields ?? null, warnings);
+        const pick = fieldSelection(requestedProperties(request.query as ListQueryT), warnings);
         expansionWarning((request.query as { $expand?: string }).$expand, warnings);
         const data = pick(toEdlinkSession(session, tenant.districtId, todayIn(tenant.timeZone, ctx.now())));
         return warnings.length > 0 ? { $data: data, $warnings: warnings } : { $data: data };
@@ -185,7 +196,17 @@ function uuidParam(raw: string, what: string): string {
   return raw.toLowerCase();
 }
 
-/** `$fields=id,name` trims each object; unknown names are ignored with a warning. */
+/**
+ * `$properties=id,name` (what the Edlink SDK's `properties` option sends; `$fields` is its alias)
+ * trims each object; null when neither is given. Both at once must agree.
+ */
+function requestedProperties(q: Pick<ListQueryT, '$properties' | '$fields'>): string | null {
+  if (q.$properties !== undefined && q.$fields !== undefined && q.$properties !== q.$fields)
+    throw new EdlinkError('BAD_REQUEST', '$fields is an alias of $properties; give one of them (or the same list to both).', 400);
+  return q.$properties ?? q.$fields ?? null;
+}
+
+/** Trims each object to the requested fields; unknown names are ignored with a warning. */
 function fieldSelection(raw: string | null, warnings: EdlinkMessage<EdlinkWarningCode>[]): (s: EdlinkSession) => Partial<EdlinkSession> {
   if (raw === null) return (s) => s;
   const names = raw.split(',').map((n) => n.trim()).filter((n) => n !== '');

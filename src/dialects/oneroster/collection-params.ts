@@ -36,7 +36,7 @@ export interface CollectionParams {
   fields: SelectableField[] | null;
 }
 
-type QueryValue = string | string[] | undefined;
+export type QueryValue = string | string[] | undefined;
 
 function single(query: Record<string, QueryValue>, name: string): string | undefined {
   const v = query[name];
@@ -54,39 +54,68 @@ function wholeNumber(name: string, raw: string | undefined, min: number, fallbac
   return Number(raw);
 }
 
-export function parseFields(query: Record<string, QueryValue>): SelectableField[] | null {
+/** What a collection's messages call its records: `an academicSession` / `academicSessions`. */
+export interface RecordNames {
+  one: string;
+  many: string;
+}
+const SESSION_NAMES: RecordNames = { one: 'an academicSession', many: 'academicSessions' };
+
+/** `fields`, repeated or comma separated, as names the resource has (null: every field). */
+export function parseFieldNames<F extends string>(query: Record<string, QueryValue>, selectable: readonly F[], names: RecordNames): F[] | null {
   const raw = query.fields;
   if (raw === undefined) return null;
   const list = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(','));
-  const out: SelectableField[] = [];
+  const out: F[] = [];
   for (const item of list.map((s) => s.trim())) {
     if (item === '') throw new OneRosterQueryError('invalid_selection_field', `fields contains a blank field name; list field names separated by commas.`);
-    if (!(SELECTABLE_FIELDS as readonly string[]).includes(item))
-      throw new OneRosterQueryError('invalid_selection_field', `fields: '${item}' is not a field of an academicSession; choose from ${SELECTABLE_FIELDS.join(', ')}.`);
-    if (!out.includes(item as SelectableField)) out.push(item as SelectableField);
+    if (!(selectable as readonly string[]).includes(item))
+      throw new OneRosterQueryError('invalid_selection_field', `fields: '${item}' is not a field of ${names.one}; choose from ${selectable.join(', ')}.`);
+    if (!out.includes(item as F)) out.push(item as F);
   }
   return out;
 }
 
-export function parseCollectionParams(query: Record<string, QueryValue>): CollectionParams {
+export function parseFields(query: Record<string, QueryValue>): SelectableField[] | null {
+  return parseFieldNames(query, SELECTABLE_FIELDS, SESSION_NAMES);
+}
+
+/** limit (1…, larger than MAX_LIMIT served as MAX_LIMIT) and offset (0…). */
+export function parsePaging(query: Record<string, QueryValue>): { limit: number; offset: number } {
   const requestedLimit = wholeNumber('limit', single(query, 'limit'), 1, DEFAULT_LIMIT);
   const offset = wholeNumber('offset', single(query, 'offset'), 0, 0);
+  return { limit: Math.min(requestedLimit, MAX_LIMIT), offset };
+}
+
+/** `sort` (names the resource can be sorted on, comma separated) and `orderBy`. */
+export function parseSort(query: Record<string, QueryValue>, sortable: readonly string[], names: RecordNames): { names: string[]; direction: 'asc' | 'desc' } {
   const orderBy = single(query, 'orderBy');
   if (orderBy !== undefined && orderBy !== 'asc' && orderBy !== 'desc')
     throw new OneRosterQueryError('invaliddata', `orderBy must be asc or desc; '${orderBy}' is neither.`);
-  const direction = orderBy ?? 'asc';
   const sortText = single(query, 'sort');
-  const sort: SortKey[] = [];
-  if (sortText !== undefined) {
+  const out: string[] = [];
+  if (sortText !== undefined)
     for (const name of sortText.split(',').map((s) => s.trim())) {
-      if (!SORTABLE.includes(name))
-        throw new OneRosterQueryError('invalid_selection_field', `sort: '${name}' is not a field academicSessions can be sorted on; use one of ${SORTABLE.join(', ')}.`);
-      sort.push({ field: FILTER_FIELDS[name]!.canonical, direction });
+      if (!sortable.includes(name))
+        throw new OneRosterQueryError('invalid_selection_field', `sort: '${name}' is not a field ${names.many} can be sorted on; use one of ${sortable.join(', ')}.`);
+      out.push(name);
     }
-  }
+  return { names: out, direction: orderBy ?? 'asc' };
+}
+
+/** The `filter` text, or undefined when absent or blank. */
+export function filterText(query: Record<string, QueryValue>): string | undefined {
+  const text = single(query, 'filter');
+  return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+export function parseCollectionParams(query: Record<string, QueryValue>): CollectionParams {
+  const { limit, offset } = parsePaging(query);
+  const order = parseSort(query, SORTABLE, SESSION_NAMES);
+  const sort: SortKey[] = order.names.map((name) => ({ field: FILTER_FIELDS[name]!.canonical, direction: order.direction }));
   // sourcedId last, so equal keys keep one order across pages.
   if (!sort.some((k) => k.field === SOURCED_ID_FIELD)) sort.push({ field: SOURCED_ID_FIELD as SessionField, direction: 'asc' });
-  const filterText = single(query, 'filter');
-  const where = filterText === undefined || filterText.trim() === '' ? undefined : parseOneRosterFilter(filterText);
-  return { limit: Math.min(requestedLimit, MAX_LIMIT), offset, sort, where, fields: parseFields(query) };
+  const text = filterText(query);
+  const where = text === undefined ? undefined : parseOneRosterFilter(text);
+  return { limit, offset, sort, where, fields: parseFields(query) };
 }

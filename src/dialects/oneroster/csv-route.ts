@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
 import { CsvSourceError, zipBufferSource } from './csv/csv-source.ts';
 import { importOneRosterCsv } from './csv/import.ts';
+import { CSV_IMPORT } from './schemas.ts';
 import { CSV_PATH } from './scopes.ts';
 import { sendStatusInfo, statusInfo } from './status-info.ts';
 
@@ -23,6 +24,7 @@ export function registerCsvRoute(app: FastifyInstance, ctx: AppContext): void {
         tags: ['OneRoster'],
         summary: 'Import a OneRoster 1.2 CSV zip (manifest.csv, orgs.csv, academicSessions.csv), all or nothing',
         consumes: ['application/zip'],
+        response: CSV_IMPORT,
       },
     },
     async (request, reply) => {

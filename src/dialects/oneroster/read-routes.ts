@@ -7,24 +7,14 @@ import type { Condition } from '../../query/ast.ts';
 import type { SessionType } from '../../domain/session.ts';
 import { AcademicSessionReader } from './academic-session-reader.ts';
 import { ROSTERING_PATH, selectFields } from './academic-session-wire.ts';
-import { MAX_LIMIT, parseCollectionParams, parseFields } from './collection-params.ts';
+import { parseCollectionParams, parseFields } from './collection-params.ts';
 import { OrgDirectory } from './org-directory.ts';
 import { pagingLinks } from './paging-links.ts';
 import { OneRosterQueryError } from './query-error.ts';
+import { ACADEMIC_SESSION_SET, COLLECTION_QUERY, SINGLE_ACADEMIC_SESSION, SINGLE_QUERY } from './schemas.ts';
 import { sendStatusInfo } from './status-info.ts';
 
 type Query = Record<string, string | string[] | undefined>;
-
-const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]));
-const COLLECTION_QUERY = Type.Object({
-  limit: Type.Optional(Type.String({ description: `Records per page: default 100, at most ${MAX_LIMIT} (larger values are served as ${MAX_LIMIT}).` })),
-  offset: Type.Optional(Type.String({ description: 'Index of the first record, from 0.' })),
-  sort: Type.Optional(Type.String({ description: 'Field(s) to sort on, comma separated; sourcedId when absent.' })),
-  orderBy: Type.Optional(Type.String({ description: 'asc (default) or desc.' })),
-  filter: Type.Optional(Type.String({ description: "e.g. type='term' AND dateLastModified>'2026-01-01T00:00:00Z'" })),
-  fields: queryValue,
-});
-const SINGLE_QUERY = Type.Object({ fields: queryValue });
 
 export function origin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
@@ -67,8 +57,8 @@ export function registerReadRoutes(app: FastifyInstance, ctx: AppContext): void 
     }
   }
 
-  const collection = { schema: { tags: ['OneRoster'], querystring: COLLECTION_QUERY } };
-  const one = { schema: { tags: ['OneRoster'], querystring: SINGLE_QUERY, params: Type.Object({ sourcedId: Type.String() }) } };
+  const collection = { schema: { tags: ['OneRoster'], querystring: COLLECTION_QUERY, response: ACADEMIC_SESSION_SET } };
+  const one = { schema: { tags: ['OneRoster'], querystring: SINGLE_QUERY, params: Type.Object({ sourcedId: Type.String() }), response: SINGLE_ACADEMIC_SESSION } };
 
   app.get(`${P}/academicSessions`, collection, (req, reply) => list(req, reply, undefined));
   app.get(`${P}/academicSessions/:sourcedId`, one, (req, reply) => single(req, reply, 'academic session'));
@@ -79,7 +69,7 @@ export function registerReadRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.get(
     `${P}/schools/:schoolSourcedId/terms`,
-    { schema: { tags: ['OneRoster'], querystring: COLLECTION_QUERY, params: Type.Object({ schoolSourcedId: Type.String() }) } },
+    { schema: { tags: ['OneRoster'], querystring: COLLECTION_QUERY, params: Type.Object({ schoolSourcedId: Type.String() }), response: ACADEMIC_SESSION_SET } },
     async (request, reply) => {
       const { schoolSourcedId } = request.params as { schoolSourcedId: string };
       const school = (await OrgDirectory.load(ctx.store.db, request.principal.tenantId)).find(schoolSourcedId);
@@ -91,7 +81,7 @@ export function registerReadRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.get(
     `${P}/terms/:termSourcedId/gradingPeriods`,
-    { schema: { tags: ['OneRoster'], querystring: COLLECTION_QUERY, params: Type.Object({ termSourcedId: Type.String() }) } },
+    { schema: { tags: ['OneRoster'], querystring: COLLECTION_QUERY, params: Type.Object({ termSourcedId: Type.String() }), response: ACADEMIC_SESSION_SET } },
     async (request, reply) => {
       const { termSourcedId } = request.params as { termSourcedId: string };
       const term = await reader().bySourcedId(request.principal.tenantId, termSourcedId);

@@ -20,6 +20,10 @@ export const ONEROSTER_SCOPES: Record<string, string[]> = {
   [`GET ${P}/terms/:sourcedId`]: READ,
   [`GET ${P}/gradingPeriods`]: READ,
   [`GET ${P}/gradingPeriods/:sourcedId`]: READ,
+  [`GET ${P}/orgs`]: READ,
+  [`GET ${P}/orgs/:sourcedId`]: READ,
+  [`GET ${P}/schools`]: READ,
+  [`GET ${P}/schools/:sourcedId`]: READ,
   // The OpenAPI grants these two to roster.readonly only.
   [`GET ${P}/schools/:schoolSourcedId/terms`]: [ROSTER_READONLY],
   [`GET ${P}/terms/:termSourcedId/gradingPeriods`]: [ROSTER_READONLY],

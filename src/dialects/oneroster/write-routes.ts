@@ -9,6 +9,7 @@ import { AcademicSessionReader } from './academic-session-reader.ts';
 import { ROSTERING_PATH, sourcedIdOf } from './academic-session-wire.ts';
 import { deleteAcademicSession, writeAcademicSession } from './academic-session-writer.ts';
 import { origin } from './read-routes.ts';
+import { DELETE_ACADEMIC_SESSION, POST_ACADEMIC_SESSION, PUT_ACADEMIC_SESSION } from './schemas.ts';
 import { sendStatusInfo } from './status-info.ts';
 import { wireType } from './wire-values.ts';
 
@@ -54,9 +55,9 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: AppContext): void
   for (const [name, type] of collections) {
     const kind = type ? wireType(type) : 'academic session';
     const params = Type.Object({ sourcedId: Type.String() });
-    app.put(`${P}/${name}/:sourcedId`, { schema: { tags: ['OneRoster'], params, body: BODY } }, (req, reply) => put(req, reply, type, 'put'));
-    app.post(`${P}/${name}`, { schema: { tags: ['OneRoster'], body: BODY } }, (req, reply) => put(req, reply, type, 'post'));
-    app.delete(`${P}/${name}/:sourcedId`, { schema: { tags: ['OneRoster'], params } }, async (request, reply) => {
+    app.put(`${P}/${name}/:sourcedId`, { schema: { tags: ['OneRoster'], params, body: BODY, response: PUT_ACADEMIC_SESSION } }, (req, reply) => put(req, reply, type, 'put'));
+    app.post(`${P}/${name}`, { schema: { tags: ['OneRoster'], body: BODY, response: POST_ACADEMIC_SESSION } }, (req, reply) => put(req, reply, type, 'post'));
+    app.delete(`${P}/${name}/:sourcedId`, { schema: { tags: ['OneRoster'], params, response: DELETE_ACADEMIC_SESSION } }, async (request, reply) => {
       const { sourcedId } = request.params as { sourcedId: string };
       const deleted = await deleteAcademicSession(ctx.store, request.principal.tenantId, sourcedId, type);
       if (!deleted) return sendStatusInfo(reply, 404, 'unknownobject', `Unknown Object: no ${kind} has sourcedId '${sourcedId}'.`);

@@ -2,6 +2,7 @@
 // reads the sync's error log. Writes need sis:write; reads sis:read (or sis:write).
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
+import { SIS_ERROR } from './schemas.ts';
 import { sisErrorBody, SisApiError, formatSisError } from './sis-errors.ts';
 import { registerSyncRoutes } from './sync-routes.ts';
 import { registerTableRoutes, SIS_PREFIX, TABLE_ROUTES } from './table-routes.ts';
@@ -35,6 +36,10 @@ export const sisPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
     if (error instanceof SisApiError) return reply.code(error.status).send(sisErrorBody(error.status, error.status === 404 ? 'notFound' : 'badRequest', error.message, error.problems));
     throw error; // the app's handler answers everything else in this dialect's envelope
   });
+  // Rows and log entries go out as the store gives them; the response schemas document them in
+  // /docs and do not serialise (a schema cannot drop or coerce a field the store added).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.addSchema(SIS_ERROR);
   registerTableRoutes(app, ctx);
   registerSyncRoutes(app, ctx);
 };

@@ -6,6 +6,7 @@ import type { AppContext } from '../../app-context.ts';
 import { archiveError, getError, listErrors, retryErrors, type ErrorState, type SyncError } from '../../sync/error-log.ts';
 import { outboxCounts } from '../../sync/outbox.ts';
 import { SIS_PREFIX } from './table-routes.ts';
+import { ARCHIVED, ERROR_LIST, ONE_ERROR, OUTBOX_STATUS, RETRIED } from './schemas.ts';
 import { SisApiError } from './sis-errors.ts';
 
 const STATES = ['open', 'archived', 'retried', 'resolved', 'all'] as const;
@@ -27,6 +28,7 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void 
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
           offset: Type.Optional(Type.Integer({ minimum: 0 })),
         }),
+        response: ERROR_LIST,
       },
     },
     async (request) => {
@@ -48,31 +50,31 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.get(`${SIS_PREFIX}/sync/errors/:errorId`, { schema: { tags: ['sis'], summary: 'One error-log entry with its request and response' } }, async (request) => {
+  app.get(`${SIS_PREFIX}/sync/errors/:errorId`, { schema: { tags: ['sis'], summary: 'One error-log entry with its request and response', response: ONE_ERROR } }, async (request) => {
     const id = errorIdOf(request.params);
     const e = await getError(db(), request.principal.tenantId, id);
     if (!e) throw new SisApiError(404, `No sync error ${id}.`);
     return withActions(e);
   });
 
-  app.post(`${SIS_PREFIX}/sync/errors/:errorId/retry`, { schema: { tags: ['sis'], summary: 'Retry one error: re-plan its school and send the current payload' } }, async (request) => {
+  app.post(`${SIS_PREFIX}/sync/errors/:errorId/retry`, { schema: { tags: ['sis'], summary: 'Retry one error: re-plan its school and send the current payload', response: RETRIED } }, async (request) => {
     const id = errorIdOf(request.params);
     const n = await retryErrors(db(), request.principal.tenantId, id);
     if (n === 0) throw new SisApiError(404, `No open or archived sync error ${id}.`);
     return { retried: n };
   });
 
-  app.post(`${SIS_PREFIX}/sync/errors/retry`, { schema: { tags: ['sis'], summary: 'Retry every open and archived error' } }, async (request) => {
+  app.post(`${SIS_PREFIX}/sync/errors/retry`, { schema: { tags: ['sis'], summary: 'Retry every open and archived error', response: RETRIED } }, async (request) => {
     return { retried: await retryErrors(db(), request.principal.tenantId, 'all') };
   });
 
-  app.post(`${SIS_PREFIX}/sync/errors/:errorId/archive`, { schema: { tags: ['sis'], summary: 'Archive one open error (its payload is still not re-sent unchanged)' } }, async (request) => {
+  app.post(`${SIS_PREFIX}/sync/errors/:errorId/archive`, { schema: { tags: ['sis'], summary: 'Archive one open error (its payload is still not re-sent unchanged)', response: ARCHIVED } }, async (request) => {
     const id = errorIdOf(request.params);
     if (!(await archiveError(db(), request.principal.tenantId, id))) throw new SisApiError(404, `No open sync error ${id}.`);
     return { archived: 1 };
   });
 
-  app.get(`${SIS_PREFIX}/sync/status`, { schema: { tags: ['sis'], summary: 'Outbox counts by status' } }, async (request) => {
+  app.get(`${SIS_PREFIX}/sync/status`, { schema: { tags: ['sis'], summary: 'Outbox counts by status', response: OUTBOX_STATUS } }, async (request) => {
     return outboxCounts(db(), request.principal.tenantId);
   });
 }

@@ -7,6 +7,7 @@ import { emptyDataset, type SisDataset, type SisTable } from '../../sync/sis-mod
 import { SisRepository } from '../../sync/sis-repository.ts';
 import { coerceField, SIS_FIELDS, validateSisDataset, validateSisRow } from '../../sync/sis-validation.ts';
 import { loadStateRuleBook } from '../../sync/state-rule-book.ts';
+import { DELETE_ROW, getRowResponses, putRowResponses, UPLOAD } from './schemas.ts';
 import { SisApiError, summarise } from './sis-errors.ts';
 
 export const SIS_PREFIX = '/sis/v1';
@@ -55,7 +56,7 @@ export function registerTableRoutes(app: FastifyInstance, ctx: AppContext): void
     const url = `${SIS_PREFIX}${route.path}`;
     const fields = Object.keys(SIS_FIELDS[route.table]).join(', ');
 
-    app.put(url, { schema: { tags: ['sis'], summary: `Create or replace one ${route.table} row (fields: ${fields})`, body: AnyObject } }, async (request, reply) => {
+    app.put(url, { schema: { tags: ['sis'], summary: `Create or replace one ${route.table} row (fields: ${fields})`, body: AnyObject, response: putRowResponses(route.table) } }, async (request, reply) => {
       const params = request.params as Record<string, string>;
       const key = keyFromParams(route, params);
       const body = request.body as Record<string, unknown> | null;
@@ -72,14 +73,14 @@ export function registerTableRoutes(app: FastifyInstance, ctx: AppContext): void
       return reply.code(existed ? 200 : 201).send({ [route.table]: checked.row, schoolsToSync: saved.schools });
     });
 
-    app.get(url, { schema: { tags: ['sis'], summary: `One ${route.table} row` } }, async (request) => {
+    app.get(url, { schema: { tags: ['sis'], summary: `One ${route.table} row`, response: getRowResponses(route.table) } }, async (request) => {
       const key = keyFromParams(route, request.params as Record<string, string>);
       const row = await repo().get(tenantOf(request), route.table, key);
       if (!row) throw new SisApiError(404, `No ${route.table} row with ${Object.entries(key).map(([k, v]) => `${k} '${v}'`).join(', ')}.`);
       return row;
     });
 
-    app.delete(url, { schema: { tags: ['sis'], summary: `Delete one ${route.table} row (its dependent SIS rows go with it)` } }, async (request, reply) => {
+    app.delete(url, { schema: { tags: ['sis'], summary: `Delete one ${route.table} row (its dependent SIS rows go with it)`, response: DELETE_ROW } }, async (request, reply) => {
       const key = keyFromParams(route, request.params as Record<string, string>);
       const removed = await repo().remove(tenantOf(request), route.table, key);
       if (!removed) throw new SisApiError(404, `No ${route.table} row with ${Object.entries(key).map(([k, v]) => `${k} '${v}'`).join(', ')}.`);
@@ -95,6 +96,7 @@ export function registerTableRoutes(app: FastifyInstance, ctx: AppContext): void
         summary: 'Upload many rows at once (the `termbridge sis load` JSON shape); all or nothing',
         querystring: Type.Object({ replace: Type.Optional(Type.Boolean()) }),
         body: AnyObject,
+        response: UPLOAD,
       },
     },
     async (request, reply) => {

@@ -59,22 +59,54 @@ describe('Edlink cursors', () => {
     expiresAt: fc.integer({ min: now.getTime(), max: now.getTime() + 7_200_000 }),
   });
 
+  const key = Buffer.alloc(32, 7);
+
   it('decodes what it encoded until it expires', () => {
     fc.assert(
       fc.property(state, (s: CursorState) => {
-        const raw = encodeCursor(s);
-        expect(raw).toMatch(/^[A-Za-z0-9_-]+$/);
-        expect(decodeCursor(raw, now)).toEqual(s);
-        expect(() => decodeCursor(raw, new Date(s.expiresAt + 1))).toThrow(/expired/);
+        const raw = encodeCursor(s, key);
+        expect(raw).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+        expect(decodeCursor(raw, now, key)).toEqual(s);
+        expect(() => decodeCursor(raw, new Date(s.expiresAt + 1), key)).toThrow(/expired/);
       }),
     );
+  });
+
+  it('refuses a cursor whose contents were edited, or signed with another key', () => {
+    const invalid = (raw: string, k = key) => {
+      try {
+        decodeCursor(raw, now, k);
+      } catch (err) {
+        return (err as EdlinkError).code === 'INVALID_CURSOR';
+      }
+      return false;
+    };
+    fc.assert(
+      fc.property(state, fc.record({ size: fc.integer({ min: 1, max: 10_000 }), expiresAt: fc.integer({ min: now.getTime(), max: now.getTime() + 7_200_000 * 100 }) }), (s, edit) => {
+        fc.pre(edit.size !== s.size || edit.expiresAt !== s.expiresAt);
+        const [, mac] = encodeCursor(s, key).split('.');
+        const [forged] = encodeCursor({ ...s, ...edit }, key).split('.');
+        expect(invalid(`${forged}.${mac}`)).toBe(true);
+        expect(invalid(encodeCursor(s, key), Buffer.alloc(32, 8))).toBe(true);
+      }),
+    );
+    // Every single-character change of a real cursor is refused.
+    const raw = encodeCursor({ list: 'sessions', tenantId: 't', filter: null, fields: null, direction: 'forward', size: 10, position: 5, expiresAt: now.getTime() + 1000 }, key);
+    for (let i = 0; i < raw.length; i++)
+      for (const c of ['A', 'z', '0', '-', '_'])
+        if (raw[i] !== c && raw[i] !== '.') {
+          const edited = `${raw.slice(0, i)}${c}${raw.slice(i + 1)}`;
+          // base64url's last character may carry unused bits; an edit that decodes to the same bytes is the same cursor.
+          if (Buffer.from(edited.split('.')[1]!, 'base64url').equals(Buffer.from(raw.split('.')[1]!, 'base64url')) && edited.split('.')[0] === raw.split('.')[0]) continue;
+          expect(invalid(edited), edited).toBe(true);
+        }
   });
 
   it('answers any other string with INVALID_CURSOR', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v)).toString('base64url'))), (raw) => {
         try {
-          decodeCursor(raw, now);
+          decodeCursor(raw, now, key);
         } catch (err) {
           expect(err).toBeInstanceOf(EdlinkError);
           expect((err as EdlinkError).code).toBe('INVALID_CURSOR');

@@ -29,6 +29,8 @@ function load() {
     single: compile('SingleAcademicSessionDType'),
     session: compile('AcademicSessionDType'),
     statusInfo: compile('imsx_StatusInfoDType'),
+    orgSet: compile('OrgSetDType'),
+    singleOrg: compile('SingleOrgDType'),
   };
 }
 

@@ -45,7 +45,9 @@ export interface SessionRecord {
   extra: Record<string, unknown> | undefined;
 }
 
-export type RowResult = { record: SessionRecord } | { problems: CsvProblem[] };
+/** A refused row names its sourcedId when it has one, so the set's checks can leave out what
+ * only its absence causes (its children's missing parent). */
+export type RowResult = { record: SessionRecord } | { problems: CsvProblem[]; sourcedId?: string };
 
 const FILE = 'academicSessions.csv';
 
@@ -104,7 +106,8 @@ function addProblem(problems: CsvProblem[], line: number, column: string, reason
 export function parseSessionRow(row: string[], line: number, extensions: string[], mode: FileMode): RowResult {
   const problems: CsvProblem[] = [];
   const width = SESSION_COLUMNS.length + extensions.length;
-  if (row.length !== width) return { problems: [{ file: FILE, line, column: '', reason: `the row has ${row.length} columns; the header has ${width}.` }] };
+  if (row.length !== width)
+    return { problems: [{ file: FILE, line, column: '', reason: `the row has ${row.length} columns; the header has ${width}.` }], ...(GUID.test(row[0] ?? '') ? { sourcedId: row[0] } : {}) };
   const [sourcedId, status, dateLastModified, title, type, startDate, endDate, parentSourcedId, schoolYear] = row as [string, string, string, string, string, string, string, string, string];
 
   if (!GUID.test(sourcedId)) addProblem(problems, line, 'sourcedId', `'${sourcedId}' is not a sourcedId: 1 to 255 characters of 0-9 a-z A-Z . - _ / @.`);
@@ -187,7 +190,7 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
   // The domain's rules for the name and school year (the dates were checked above).
   for (const v of validateSession({ name: title, type: record.type, schoolYear: Number(schoolYear) || null, beginDate: null, endDate: null, schoolOrgId: null, parentId: null, termDescriptor: null, gradingPeriodDescriptor: null, periodSequence: null, totalInstructionalDays: null }))
     if ((v.field === 'name' || v.field === 'schoolYear') && !problems.some((p) => p.column === (v.field === 'name' ? 'title' : v.field))) addProblem(problems, line, v.field === 'name' ? 'title' : v.field, v.message);
-  return problems.length > 0 ? { problems } : { record };
+  return problems.length > 0 ? { problems, ...(GUID.test(sourcedId) ? { sourcedId } : {}) } : { record };
 }
 
 /**

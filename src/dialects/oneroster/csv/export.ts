@@ -22,6 +22,8 @@ const ALL_FILES = [
   'resultScoreScales', 'roles', 'scoreScales', 'userProfiles', 'userResources', 'users',
 ];
 
+const EXPORTED = and(VISIBLE, { field: 'status', op: 'eq', value: 'active' });
+
 async function* sessionRows(store: Store, tenantId: string): AsyncGenerator<string[]> {
   yield [...SESSION_COLUMNS, ...SESSION_EXTENSIONS];
   const repo = new SessionRepository(store.db);
@@ -29,7 +31,7 @@ async function* sessionRows(store: Store, tenantId: string): AsyncGenerator<stri
   let after = 0;
   for (;;) {
     const { rows } = await repo.find(tenantId, {
-      where: and(VISIBLE, { field: 'status', op: 'eq', value: 'active' }, { field: 'rowSeq', op: 'gt', value: after }),
+      where: and(EXPORTED, { field: 'rowSeq', op: 'gt', value: after }),
       sort: [{ field: 'rowSeq', direction: 'asc' }],
       page: { kind: 'offset', offset: 0, limit: PAGE },
     });
@@ -59,18 +61,23 @@ async function* orgRows(store: Store, tenantId: string): AsyncGenerator<string[]
 }
 
 export async function exportOneRosterCsv(store: Store, tenantId: string, out: Writable): Promise<void> {
+  // The binding has no empty data file (the import rightly refuses one): with no active session
+  // to write, academicSessions is absent — the set still imports, and changes no session.
+  const any = await new SessionRepository(store.db).find(tenantId, { where: EXPORTED, sort: [], page: { kind: 'offset', offset: 0, limit: 1 } });
+  const written = new Set(any.rows.length > 0 ? ['academicSessions', 'orgs'] : ['orgs']);
   const zip = new yazl.ZipFile();
   const manifest = [
     'propertyName,value',
     'manifest.version,1.0',
     'oneroster.version,1.2',
-    ...ALL_FILES.map((f) => `file.${f},${f === 'academicSessions' || f === 'orgs' ? 'bulk' : 'absent'}`),
+    ...ALL_FILES.map((f) => `file.${f},${written.has(f) ? 'bulk' : 'absent'}`),
     'source.systemName,termbridge',
     'source.systemCode,termbridge',
   ].join('\r\n');
   zip.addBuffer(Buffer.from(`${manifest}\r\n`), 'manifest.csv');
   zip.addReadStream(Readable.from(orgRows(store, tenantId)).pipe(stringify({ record_delimiter: '\r\n' })), 'orgs.csv');
-  zip.addReadStream(Readable.from(sessionRows(store, tenantId)).pipe(stringify({ record_delimiter: '\r\n' })), 'academicSessions.csv');
+  if (written.has('academicSessions'))
+    zip.addReadStream(Readable.from(sessionRows(store, tenantId)).pipe(stringify({ record_delimiter: '\r\n' })), 'academicSessions.csv');
   zip.end();
   zip.outputStream.pipe(out);
   await once(out, 'finish');

@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { Store } from '../../../store/database.ts';
 import type { Transaction } from 'kysely';
-import { findDuplicateIds, findResolvedProblems } from '../../../store/bulk-import/session-import-findings.ts';
+import { findDuplicateIds, findResolvedProblems, type SessionImportFinding } from '../../../store/bulk-import/session-import-findings.ts';
 import { resolveSessionImport, type ImportOrgKey } from '../../../store/bulk-import/session-import-resolution.ts';
 import { createSessionImportRows, stageSessionImportRows, STAGE_BATCH_ROWS, type ImportedSessionRow } from '../../../store/bulk-import/session-import-rows.ts';
 import { writeSessionImport, type ColumnsPresent, type SessionImportCounts } from '../../../store/bulk-import/session-import-write.ts';
@@ -12,7 +12,7 @@ import type { Tables } from '../../../store/schema.ts';
 import { EXTRA_METADATA } from '../academic-session-wire.ts';
 import { OrgDirectory, orgSourcedId } from '../org-directory.ts';
 import { academicSessionBatches, type SessionRecord } from './academic-session-rows.ts';
-import { CsvProblems, type CsvProblem } from './csv-problem.ts';
+import { CsvProblems, MAX_REPORTED_PROBLEMS, type CsvProblem } from './csv-problem.ts';
 import type { CsvSource } from './csv-source.ts';
 import { readManifest, type FileMode, type ImportedFile } from './manifest.ts';
 import { applyOrgs, readOrgRows } from './org-rows.ts';
@@ -78,6 +78,11 @@ async function orgKeys(tx: Transaction<Tables>, tenantId: string): Promise<Impor
     .flatMap((o) => [...new Set([orgSourcedId(o), o.id])].map((key) => ({ key, schoolOrgId: o.kind === 'school' ? o.id : null })));
 }
 
+/** A child of a refused row looks parentless (or measured against the stored parent): not its fault. */
+function causedByRefusedRow(f: SessionImportFinding, refused: ReadonlySet<string>): boolean {
+  return (f.kind === 'unknownParent' || f.kind === 'beginsBeforeParent' || f.kind === 'endsAfterParent') && refused.has(f.parentExternalId);
+}
+
 export async function importOneRosterCsv(store: Store, tenantId: string, source: CsvSource, options: ImportOptions = {}): Promise<ImportResult> {
   const problems = new CsvProblems();
   const manifest = await readManifest(source, problems);
@@ -96,6 +101,12 @@ export async function importOneRosterCsv(store: Store, tenantId: string, source:
         summary.orgs.skipped = skipped;
         if (problems.count === 0) Object.assign(summary.orgs, await applyOrgs(tx, tenantId, orgs, problems));
       }
+      // The set's own checks (parents, dates within them, orgs, titles) run beside bad rows, so
+      // one answer lists everything — unless the orgs could not be applied (every org would look
+      // unknown) or the report is already full.
+      const orgsApplied = problems.count === 0;
+      /** Refused rows' sourcedIds: a missing parent that is one of them is not reported again. */
+      const refused = new Set<string>();
       const mode = manifest.modes.academicSessions;
       if (mode === 'absent') {
         if (problems.count > 0) throw new RejectImport();
@@ -115,6 +126,7 @@ export async function importOneRosterCsv(store: Store, tenantId: string, source:
         for (const result of results) {
           if ('problems' in result) {
             for (const p of result.problems) problems.add(p);
+            if (result.sourcedId !== undefined && refused.size < MAX_REPORTED_PROBLEMS) refused.add(result.sourcedId);
             continue;
           }
           const r = result.record;
@@ -129,8 +141,9 @@ export async function importOneRosterCsv(store: Store, tenantId: string, source:
               extra: r.extra !== undefined,
             };
           }
-          // Once a row is bad nothing will be written, but reading on finds every other bad row.
-          if (problems.count === 0) batch.push(importedRow(r));
+          // Once a row is bad nothing will be written, but the good rows are still staged so the
+          // set's checks below can report on them too.
+          if (orgsApplied && problems.count < MAX_REPORTED_PROBLEMS) batch.push(importedRow(r));
         }
         if (batch.length >= STAGE_BATCH_ROWS) {
           // One batch in flight while the next is parsed: the database and the parser overlap.
@@ -144,15 +157,18 @@ export async function importOneRosterCsv(store: Store, tenantId: string, source:
       await staging;
       summary.academicSessions.rows = rows;
       progress({ file, phase: 'checking', rows, bytes: totalBytes, totalBytes });
-      if (problems.count > 0) throw new RejectImport();
+      if (!orgsApplied || problems.count >= MAX_REPORTED_PROBLEMS || !present) throw new RejectImport();
       await stageSessionImportRows(tx, batch);
-      const report = (findings: Awaited<ReturnType<typeof findDuplicateIds>>) => {
-        for (const f of findings) problems.add(sessionImportProblem(f, mode));
-        if (problems.count > 0) throw new RejectImport();
+      const report = (findings: SessionImportFinding[]) => {
+        for (const f of findings) if (!causedByRefusedRow(f, refused)) problems.add(sessionImportProblem(f, mode));
       };
-      report(await findDuplicateIds(tx));
+      // Duplicate ids make the resolution ambiguous: stop there, with the bad rows.
+      const duplicates = await findDuplicateIds(tx);
+      report(duplicates);
+      if (duplicates.length > 0) throw new RejectImport();
       await resolveSessionImport(tx, tenantId, { scope: mode, system: SYSTEM, orgs: await orgKeys(tx, tenantId), hasOrgColumn });
       report(await findResolvedProblems(tx, tenantId, mode));
+      if (problems.count > 0) throw new RejectImport();
       progress({ file, phase: 'writing', rows, bytes: totalBytes, totalBytes });
       Object.assign(summary.academicSessions, await writeSessionImport(tx, tenantId, { scope: mode, system: SYSTEM, present: present!, extraKey: EXTRA_METADATA }));
       progress({ file, phase: 'done', rows, bytes: totalBytes, totalBytes });

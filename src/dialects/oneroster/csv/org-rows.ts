@@ -65,8 +65,9 @@ export async function readOrgRows(stream: Readable, mode: FileMode, problems: Cs
 
 /**
  * Writes the orgs (in the import's transaction): the district row names the tenant's district
- * (its sourcedId is kept as the district's oneroster identifier), school rows create or update
- * schools. Missing schools are not deleted: sessions and other dialects still point at them.
+ * (its sourcedId is kept as the district's oneroster identifier, its name as the district's
+ * name), school rows create or update schools. Missing schools are not deleted: sessions and
+ * other dialects still point at them.
  */
 export async function applyOrgs(tx: Transaction<Tables>, tenantId: string, orgs: OrgRecord[], problems: CsvProblems): Promise<{ created: number; updated: number }> {
   const seen = new Map<string, number>();
@@ -83,14 +84,17 @@ export async function applyOrgs(tx: Transaction<Tables>, tenantId: string, orgs:
   let created = 0;
   let updated = 0;
   const district = districts[0];
+  const tenants = new TenantRepository(tx);
   if (district) {
     const current = directory.orgs.find((o) => o.id === directory.districtId)!;
-    if (current.id !== district.sourcedId && current.identifiers.oneroster !== district.sourcedId) {
-      await new TenantRepository(tx).setOrgIdentifier(tenantId, current.id, 'oneroster', district.sourcedId);
-      updated++;
-    }
+    const renamed = current.name !== district.name;
+    const reidentified = current.id !== district.sourcedId && current.identifiers.oneroster !== district.sourcedId;
+    if (reidentified) await tenants.setOrgIdentifier(tenantId, current.id, 'oneroster', district.sourcedId);
+    // The district's name is the file's, so an export writes back what was imported. Its Ed-Fi
+    // EducationOrganizationId stays: tokens and school claims are scoped by it.
+    if (renamed) await tenants.updateSchool(tenantId, current.id, { name: district.name, schoolId: current.schoolId, status: current.status });
+    if (renamed || reidentified) updated++;
   }
-  const tenants = new TenantRepository(tx);
   for (const o of orgs.filter((x) => x.type === 'school')) {
     const existing = directory.find(o.sourcedId);
     if (existing && existing.kind !== 'school') {
