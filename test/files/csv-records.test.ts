@@ -5,14 +5,15 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvRecordBatches, CsvSyntaxError, type CsvRecord } from '../../../src/dialects/oneroster/csv/csv-records.ts';
+import { csvRecordBatches, type CsvRecord } from '../../src/files/csv-records.ts';
+import { UnreadableFileError } from '../../src/files/unreadable-file.ts';
 
 async function read(text: string, chunkBytes: number): Promise<CsvRecord[]> {
   const bytes = Buffer.from(text);
   const chunks: Buffer[] = [];
   for (let at = 0; at < bytes.length; at += chunkBytes) chunks.push(bytes.subarray(at, at + chunkBytes));
   const out: CsvRecord[] = [];
-  for await (const batch of csvRecordBatches(Readable.from(chunks))) out.push(...batch);
+  for await (const batch of csvRecordBatches(Readable.from(chunks), { file: 'test.csv' })) out.push(...batch);
   return out;
 }
 
@@ -49,10 +50,10 @@ describe('csvRecordBatches', () => {
   });
 
   it('reports a file that is not CSV with the line where reading stopped', async () => {
-    await expect(read('a,b\nc,"d\ne,f\n', 4)).rejects.toBeInstanceOf(CsvSyntaxError);
+    await expect(read('a,b\nc,"d\ne,f\n', 4)).rejects.toBeInstanceOf(UnreadableFileError);
     const err = await read('a,b\nc,d"x\n', 3).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CsvSyntaxError);
-    expect((err as CsvSyntaxError).lines).toBe(2);
+    expect(err).toBeInstanceOf(UnreadableFileError);
+    expect((err as UnreadableFileError).line).toBe(2);
   });
 
   it('reads a file mixing LF and CRLF without keeping a stray CR', async () => {
