@@ -15,6 +15,8 @@ export interface UploadLimits {
   maxLineBytes: number;
   /** Columns in one row of a CSV file. */
   maxColumns: number;
+  /** Bytes of the files `sis load` reads, which it holds in memory whole (about 20 times their size). */
+  maxLoadBytes: number;
 }
 
 /** Small entries are not held to the ratio: a short repetitive file compresses well and is harmless. */
@@ -26,6 +28,7 @@ export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
   maxRatio: 200,
   maxLineBytes: 1024 * 1024,
   maxColumns: 1000,
+  maxLoadBytes: 64 * 1024 * 1024,
 };
 
 /** The environment variable behind each limit, named in every refusal so an operator can raise it. */
@@ -35,10 +38,11 @@ export const LIMIT_SETTING: Record<keyof UploadLimits, string> = {
   maxRatio: 'TERMBRIDGE_UPLOAD_MAX_RATIO',
   maxLineBytes: 'TERMBRIDGE_UPLOAD_MAX_LINE_KB',
   maxColumns: 'TERMBRIDGE_UPLOAD_MAX_COLUMNS',
+  maxLoadBytes: 'TERMBRIDGE_SIS_LOAD_MAX_MB',
 };
 
 /** Each variable's unit in bytes (MB and KB settings) or 1 (counts). */
-const UNIT: Record<keyof UploadLimits, number> = { maxEntries: 1, maxBytes: 1024 * 1024, maxRatio: 1, maxLineBytes: 1024, maxColumns: 1 };
+const UNIT: Record<keyof UploadLimits, number> = { maxEntries: 1, maxBytes: 1024 * 1024, maxRatio: 1, maxLineBytes: 1024, maxColumns: 1, maxLoadBytes: 1024 * 1024 };
 
 export function uploadLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): UploadLimits {
   const limits = { ...DEFAULT_UPLOAD_LIMITS };

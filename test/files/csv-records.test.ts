@@ -63,4 +63,31 @@ describe('csvRecordBatches', () => {
       { record: ['e', 'f'], line: 3 },
     ]);
   });
+
+  it("ends with the source's error, located at the line reading stopped, and hears a second one too", async () => {
+    const source = new Readable({ read() {} });
+    source.push('a,b\nc,d\ne,');
+    setImmediate(() => {
+      source.emit('error', new UnreadableFileError('f.csv', 'the compressed data is damaged'));
+      // yauzl could forward a second error after the first: it must not go unheard.
+      setImmediate(() => source.emit('error', new Error('a second error')));
+    });
+    const err = await (async () => {
+      for await (const _ of csvRecordBatches(source, { file: 'f.csv' })) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toMatchObject({ file: 'f.csv', line: 3, reason: 'the compressed data is damaged' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  });
+
+  it('marks the cells holding a NUL byte or bytes that are not UTF-8, and only those', async () => {
+    const text = Buffer.concat([Buffer.from('a,b\nok,x\u0000y\n'), Buffer.from([0xe9]), Buffer.from(',\ufffd\n')]);
+    const records: CsvRecord[] = [];
+    for await (const batch of csvRecordBatches(Readable.from([text]), { file: 'f.csv' })) records.push(...batch);
+    expect(records.map((r) => r.badCells ?? [])).toEqual([
+      [],
+      [{ index: 1, reason: expect.stringContaining('NUL byte') }],
+      // The honest U+FFFD is reported too once the file has bytes that are not UTF-8.
+      [{ index: 0, reason: expect.stringContaining('not UTF-8') }, { index: 1, reason: expect.stringContaining('not UTF-8') }],
+    ]);
+  });
 });
