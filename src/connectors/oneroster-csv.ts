@@ -5,10 +5,11 @@
 // A bulk academicSessions file is the whole truth: sessions this connection pulled before that
 // are absent from it are marked deleted. A delta file's tobedeleted rows are deletes.
 import { academicSessionRows, type SessionRecord } from '../dialects/oneroster/csv/academic-session-rows.ts';
-import { CsvProblems, type CsvProblem } from '../dialects/oneroster/csv/csv-problem.ts';
+import { CsvProblems, unreadableProblem, type CsvProblem } from '../dialects/oneroster/csv/csv-problem.ts';
 import { openCsvSource } from '../dialects/oneroster/csv/csv-source.ts';
 import { readManifest } from '../dialects/oneroster/csv/manifest.ts';
 import { readOrgRows } from '../dialects/oneroster/csv/org-rows.ts';
+import { UnreadableFileError } from '../files/unreadable-file.ts';
 import type { Connector, ConnectorRecord, PullPage, SchoolRef } from './connector.ts';
 
 const PAGE = 500;
@@ -24,7 +25,7 @@ export class CsvSetError extends Error {
       `connection ${connectionId}: the CSV set at ${path} has ${count} problem${count === 1 ? '' : 's'}; nothing was changed:\n` +
         problems
           .slice(0, 10)
-          .map((p) => `  ${p.file}${p.line ? ` line ${p.line}` : ''}${p.column ? ` ${p.column}` : ''}: ${p.reason}`)
+          .map((p) => `  ${p.file || path}${p.line ? ` line ${p.line}` : ''}${p.column ? ` ${p.column}` : ''}: ${p.reason}`)
           .join('\n'),
     );
   }
@@ -38,7 +39,10 @@ export class OneRosterCsvConnector implements Connector {
 
   // A local file is read again from the start on resume: cheap, and the set may have changed.
   async *pages(): AsyncGenerator<PullPage, null, void> {
-    const source = await openCsvSource(this.path);
+    const source = await openCsvSource(this.path).catch((err: unknown) => {
+      if (err instanceof UnreadableFileError) throw new CsvSetError(this.connectionId, this.path, [unreadableProblem(err)], 1);
+      throw err;
+    });
     try {
       const problems = new CsvProblems();
       const fail = () => new CsvSetError(this.connectionId, this.path, problems.list, problems.count);
@@ -47,7 +51,7 @@ export class OneRosterCsvConnector implements Connector {
       const orgs = new Map<string, SchoolRef | null>();
       const schools: ConnectorRecord[] = [];
       if (manifest.modes.orgs !== 'absent') {
-        const read = await readOrgRows(await source.open('orgs.csv'), manifest.modes.orgs, problems);
+        const read = await readOrgRows(source.open('orgs.csv'), manifest.modes.orgs, problems, source.limits);
         if (problems.count > 0) throw fail();
         for (const o of read.orgs) orgs.set(o.sourcedId, o.type === 'school' ? { schoolId: o.schoolId, name: o.name, oneRosterOrg: o.sourcedId } : null);
         // Schools with an Ed-Fi schoolId the district lacks are created, as the Ed-Fi connector does.
@@ -58,7 +62,7 @@ export class OneRosterCsvConnector implements Connector {
       if (mode === 'absent') return null;
       // Every row is checked before anything is staged, so a bad row anywhere refuses the set.
       const records: ConnectorRecord[] = [...schools];
-      for await (const row of academicSessionRows(await source.open('academicSessions.csv'), mode)) {
+      for await (const row of academicSessionRows(source.open('academicSessions.csv'), mode, { limits: source.limits })) {
         if ('problems' in row) for (const p of row.problems) problems.add(p);
         else records.push(toRecord(row.record, orgs));
       }

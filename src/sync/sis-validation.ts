@@ -73,6 +73,16 @@ export const SIS_KEYS: Record<SisTable, string[]> = {
 };
 
 const NAME_MAX = 60;
+/** PostgreSQL's integer. */
+const INT_MAX = 2_147_483_647;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a string is not text PostgreSQL can store (a NUL, half a surrogate pair), or null. */
+function notText(s: string): string | null {
+  if (s.includes('\0')) return 'holds a NUL character (\\u0000), which is not text; remove it';
+  if (LONE_SURROGATE.test(s)) return 'holds half of a UTF-16 surrogate pair, which is not text';
+  return null;
+}
 
 /** One row: coerced to its typed shape, or the problems with it. */
 export function validateSisRow(table: SisTable, raw: unknown, path: string, rules: StateRuleBook): { row?: Record<string, unknown>; problems: SisProblem[] } {
@@ -119,6 +129,8 @@ function coerce(kind: Kind, v: unknown, rules: StateRuleBook): { value: unknown 
     case 'text': {
       const s = typeof v === 'number' ? String(v) : v;
       if (typeof s !== 'string') return { problem: 'must be a string' };
+      const bad = notText(s);
+      if (bad) return { problem: bad };
       if (s.trim() !== s) return { problem: 'cannot contain leading or trailing spaces' };
       if (kind === 'id' && s.length > 100) return { problem: 'must be at most 100 characters' };
       if (kind === 'text' && s.length > 200) return { problem: 'must be at most 200 characters' };
@@ -135,7 +147,7 @@ function coerce(kind: Kind, v: unknown, rules: StateRuleBook): { value: unknown 
       if (typeof n !== 'number' || !Number.isSafeInteger(n)) return { problem: `'${String(v)}' is not a whole number` };
       if (kind === 'year' && (n < 1991 || n > 2100)) return { problem: `${n} is not a school year (the year it ends, e.g. 2026 for 2025-2026)` };
       if (kind === 'bigint' && (n <= 0 || n > 9_007_199_254_740_991)) return { problem: `${n} must be a positive number` };
-      if (kind === 'int' && n < 0) return { problem: `${n} must be 0 or more` };
+      if (kind === 'int' && (n < 0 || n > INT_MAX)) return { problem: `${n} must be from 0 to ${INT_MAX}` };
       return { value: n };
     }
     case 'bool': {
@@ -151,6 +163,7 @@ function coerce(kind: Kind, v: unknown, rules: StateRuleBook): { value: unknown 
       return { value: v };
     }
     case 'uri': {
+      if (typeof v === 'string' && notText(v)) return { problem: notText(v)! };
       if (typeof v !== 'string' || !/^[^#\s][^#]*#[^#]+$/.test(v) || v.length > 306)
         return { problem: `'${String(v)}' is not a descriptor URI (namespace#codeValue, e.g. uri://ed-fi.org/TermDescriptor#Fall Semester)` };
       return { value: v };

@@ -7,6 +7,8 @@ import { CsvSetError } from '../../src/connectors/oneroster-csv.ts';
 import { SessionRepository, type SessionWithSeq } from '../../src/store/session-repository.ts';
 import { createTenant, drivers, startApp, type TestApp } from '../harness.ts';
 import { addConnection, pull, sessionsFingerprint } from './pull-harness.ts';
+import { manifest, SESSION_HEADER, zipOf } from '../dialects/oneroster/csv-zip.ts';
+import { flipDataByte, setSizes } from '../dialects/oneroster/zip-surgery.ts';
 
 describe.each(drivers())('OneRoster CSV connector on %s', (driver) => {
   let source: TestApp;
@@ -84,6 +86,28 @@ describe.each(drivers())('OneRoster CSV connector on %s', (driver) => {
     const err = (await pull(target, tgt.tenantId, id).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(CsvSetError);
     expect(err.message).toMatch(/academicSessions\.csv line 3 startDate/);
+    expect(await sessionsFingerprint(target, tgt.tenantId)).toBe(before);
+  });
+
+  it('refuses a damaged or lying zip and a file that is not a zip, naming the file, and changes nothing', async () => {
+    const tgt = await createTenant(target, { schools: 0 });
+    const rows = Array.from({ length: 100 }, (_, i) => `s${i},,,Term ${i},term,2025-08-13,2025-12-20,,2026`).join('\n');
+    const good = await zipOf({ 'manifest.csv': manifest({ academicSessions: 'bulk' }), 'academicSessions.csv': `${SESSION_HEADER}\n${rows}\n` });
+    const cases: [string, Buffer, RegExp][] = [
+      ['flipped.zip', flipDataByte(good, 'academicSessions.csv', 2, 0xff), /academicSessions\.csv line \d+: the compressed data is damaged/],
+      ['lying.zip', setSizes(good, 'academicSessions.csv', { uncompressed: 100 }), /academicSessions\.csv line \d+: holds more than the 100 bytes its header declares/],
+      ['not-a.zip', Buffer.from('sourcedId,status\n'), /not-a\.zip is not a readable zip file/],
+    ];
+    const before = await sessionsFingerprint(target, tgt.tenantId);
+    for (const [name, bytes, message] of cases) {
+      const path = join(dir, `${tgt.tenantId}-${name}`);
+      writeFileSync(path, bytes);
+      const id = `csv-${name}-${tgt.tenantId}`;
+      await addConnection(target, { tenantId: tgt.tenantId, id, kind: 'oneroster-csv', url: path });
+      const err = (await pull(target, tgt.tenantId, id).catch((e: unknown) => e)) as Error;
+      expect(err, name).toBeInstanceOf(CsvSetError);
+      expect(err.message).toMatch(message);
+    }
     expect(await sessionsFingerprint(target, tgt.tenantId)).toBe(before);
   });
 });

@@ -1,9 +1,14 @@
 // POST /ims/oneroster/v1p2/csv: a OneRoster CSV zip as the raw body (application/zip), imported
 // all or nothing into the caller's tenant. Uploads may be up to 100 MiB (the server's usual body
-// limit is 1 MiB, raised for this route only).
+// limit is 1 MiB, raised for this route only). A zip that is damaged, lies about its sizes or
+// passes a limit (TERMBRIDGE_UPLOAD_*) is refused like a bad row: 400 invaliddata, the problem
+// located by file (and line, when it is inside a CSV), nothing written.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
-import { CsvSourceError, zipBufferSource } from './csv/csv-source.ts';
+import { UnreadableFileError } from '../../files/unreadable-file.ts';
+import { uploadLimitsFromEnv } from '../../files/upload-limits.ts';
+import { unreadableProblem, type CsvProblem } from './csv/csv-problem.ts';
+import { zipBufferSource } from './csv/csv-source.ts';
 import { importOneRosterCsv } from './csv/import.ts';
 import { CSV_IMPORT } from './schemas.ts';
 import { CSV_PATH } from './scopes.ts';
@@ -11,7 +16,18 @@ import { sendStatusInfo, statusInfo } from './status-info.ts';
 
 export const CSV_BODY_LIMIT = 100 * 1024 * 1024;
 
+/** The imsx body of a refused import: the description names the first problem, `problems` lists them. */
+function rejection(problems: CsvProblem[], count: number) {
+  const [first] = problems;
+  const where = first ? `${first.file ? `${first.file}${first.line > 0 ? ` line ${first.line}` : ''}${first.column ? ` column ${first.column}` : ''}: ` : ''}${first.reason.replace(/\.$/, '')}` : '';
+  return {
+    ...statusInfo('invaliddata', `The import was rejected and nothing was written: ${count} problem(s)${where ? `, the first: ${where}` : ''}; see problems (file, line, column, reason).`),
+    problems,
+  };
+}
+
 export function registerCsvRoute(app: FastifyInstance, ctx: AppContext): void {
+  const limits = uploadLimitsFromEnv();
   // Encapsulated in the OneRoster plugin: no other route accepts zip bodies.
   app.addContentTypeParser(['application/zip', 'application/x-zip-compressed', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: CSV_BODY_LIMIT }, (_req, body, done) =>
     done(null, body),
@@ -32,18 +48,15 @@ export function registerCsvRoute(app: FastifyInstance, ctx: AppContext): void {
         return sendStatusInfo(reply, 400, 'invaliddata', 'Send the OneRoster CSV zip file as the request body with Content-Type: application/zip.');
       let source;
       try {
-        source = await zipBufferSource(request.body);
+        source = await zipBufferSource(request.body, limits);
       } catch (err) {
-        if (err instanceof CsvSourceError) return sendStatusInfo(reply, 400, 'invaliddata', err.message);
+        if (err instanceof UnreadableFileError) return reply.code(400).send(rejection([unreadableProblem(err)], 1));
         throw err;
       }
       try {
         const result = await importOneRosterCsv(ctx.store, request.principal.tenantId, source);
         if (result.ok) return reply.code(200).send(result.summary);
-        return reply.code(400).send({
-          ...statusInfo('invaliddata', `The import was rejected and nothing was written: ${result.problemCount} problem(s); see problems (file, line, column, reason).`),
-          problems: result.problems,
-        });
+        return reply.code(400).send(rejection(result.problems, result.problemCount));
       } finally {
         await source.close();
       }

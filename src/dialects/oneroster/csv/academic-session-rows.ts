@@ -7,8 +7,9 @@ import type { SessionStatus, SessionType } from '../../../domain/session.ts';
 import { validateSession } from '../../../domain/validation.ts';
 import { GUID } from '../academic-session-input.ts';
 import { canonicalEndDate, canonicalStatus, canonicalType, WIRE_TYPES } from '../wire-values.ts';
-import type { CsvProblem } from './csv-problem.ts';
-import { csvRecordBatches, CsvSyntaxError } from './csv-records.ts';
+import { csvRecordBatches, type CsvReadOptions } from '../../../files/csv-records.ts';
+import { UnreadableFileError } from '../../../files/unreadable-file.ts';
+import { badCellProblems, unreadableProblem, type CsvProblem } from './csv-problem.ts';
 import type { FileMode } from './manifest.ts';
 
 export const SESSION_COLUMNS = ['sourcedId', 'status', 'dateLastModified', 'title', 'type', 'startDate', 'endDate', 'parentSourcedId', 'schoolYear'] as const;
@@ -75,6 +76,9 @@ function toCanonicalEnd(v: string): string {
   return end;
 }
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+// JSON.stringify writes a NUL or a lone surrogate as a \u escape (and a backslash as \\); PostgreSQL's
+// jsonb refuses both, so metadata.extra holding one is the row's problem, not a failed write.
+const UNSTORABLE_JSON = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f])/i;
 
 /** Checks the header; returns the extension columns' positions or the problem. */
 export function checkHeader(header: string[]): { extensions: string[] } | { problem: CsvProblem } {
@@ -176,6 +180,10 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
         try {
           const parsed: unknown = JSON.parse(value);
           if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+          if (UNSTORABLE_JSON.test(JSON.stringify(parsed))) {
+            addProblem(problems, line, column, 'holds \\u0000 or an unpaired surrogate (\\ud800–\\udfff), which are not text; remove them.');
+            break;
+          }
           Object.assign(record.extra, parsed);
         } catch {
           addProblem(problems, line, column, 'must be empty or a JSON object.');
@@ -193,35 +201,39 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
   return problems.length > 0 ? { problems, ...(GUID.test(sourcedId) ? { sourcedId } : {}) } : { record };
 }
 
+export type SessionReadOptions = Omit<CsvReadOptions, 'file'>;
+
 /**
  * Every row of academicSessions.csv as a record or its problems, a batch per chunk read (so a
- * million rows cost a few hundred awaits, not a million); the header's problem ends it.
+ * million rows cost a few hundred awaits, not a million); the header's problem ends it, and so
+ * does a file that cannot be read on (its last problem says where and why).
  */
-export async function* academicSessionBatches(stream: Readable, mode: FileMode): AsyncGenerator<RowResult[]> {
+export async function* academicSessionBatches(stream: Readable, mode: FileMode, options: SessionReadOptions = {}): AsyncGenerator<RowResult[]> {
+  let header: string[] | null = null;
   let extensions: string[] | null = null;
   let rows = 0;
   try {
-    for await (const batch of csvRecordBatches(stream)) {
+    for await (const batch of csvRecordBatches(stream, { ...options, file: FILE })) {
       const out: RowResult[] = [];
-      for (const { record, line } of batch) {
+      for (const r of batch) {
         if (extensions === null) {
-          const header = checkHeader(record);
-          if ('problem' in header) {
-            yield [{ problems: [header.problem] }];
-            stream.destroy();
+          header = r.record;
+          const checked = r.badCells ? { problem: badCellProblems(FILE, r, SESSION_COLUMNS)[0]! } : checkHeader(r.record);
+          if ('problem' in checked) {
+            yield [{ problems: [checked.problem] }];
             return;
           }
-          extensions = header.extensions;
+          extensions = checked.extensions;
           continue;
         }
         rows++;
-        out.push(parseSessionRow(record, line, extensions, mode));
+        out.push(r.badCells ? { problems: badCellProblems(FILE, r, header) } : parseSessionRow(r.record, r.line, extensions, mode));
       }
       if (out.length > 0) yield out;
     }
   } catch (err) {
-    if (!(err instanceof CsvSyntaxError)) throw err;
-    yield [{ problems: [{ file: FILE, line: err.lines, column: '', reason: `the file is not valid CSV: ${err.message}` }] }];
+    if (!(err instanceof UnreadableFileError)) throw err;
+    yield [{ problems: [unreadableProblem(err)] }];
     return;
   }
   if (extensions === null) yield [{ problems: [{ file: FILE, line: 1, column: '', reason: 'the file is empty; it needs the header row.' }] }];
@@ -229,6 +241,6 @@ export async function* academicSessionBatches(stream: Readable, mode: FileMode):
 }
 
 /** Every row of academicSessions.csv as a record or its problems; the header's problem ends it. */
-export async function* academicSessionRows(stream: Readable, mode: FileMode): AsyncGenerator<RowResult> {
-  for await (const batch of academicSessionBatches(stream, mode)) yield* batch;
+export async function* academicSessionRows(stream: Readable, mode: FileMode, options: SessionReadOptions = {}): AsyncGenerator<RowResult> {
+  for await (const batch of academicSessionBatches(stream, mode, options)) yield* batch;
 }

@@ -1,68 +1,53 @@
 // Where a OneRoster CSV set comes from: a directory of .csv files or a zip (file or upload).
-// Files are opened one at a time as streams; nothing is read whole.
-import { createReadStream } from 'node:fs';
+// Files are opened one at a time as streams; nothing is read whole. A set that cannot be opened
+// (not a zip, past a limit) is refused with an UnreadableFileError; a file that fails while it is
+// read reports the same error on its stream.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import { fileBytes } from '../../../files/file-bytes.ts';
+import { UnreadableFileError } from '../../../files/unreadable-file.ts';
+import { byteSize, LIMIT_SETTING, uploadLimitsFromEnv, type UploadLimits } from '../../../files/upload-limits.ts';
+import { zipBufferSource as zipBuffer, zipFileSource } from './zip-source.ts';
 
 export interface CsvSource {
   /** File names at the root of the set, e.g. `academicSessions.csv`. */
   readonly names: string[];
+  /** What the set is read under (lines and columns; counts and sizes were checked on opening). */
+  readonly limits: UploadLimits;
   /** Uncompressed size in bytes (for progress). */
   size(name: string): number;
-  open(name: string): Promise<Readable>;
+  /** One file's bytes. Whatever stops it being read arrives as an UnreadableFileError on the stream. */
+  open(name: string): Readable;
   close(): Promise<void>;
 }
 
-export class CsvSourceError extends Error {}
-
-export async function openCsvSource(path: string): Promise<CsvSource> {
+export async function openCsvSource(path: string, limits: UploadLimits = uploadLimitsFromEnv()): Promise<CsvSource> {
   const info = await stat(path).catch(() => null);
-  if (!info) throw new CsvSourceError(`${path} does not exist`);
-  if (info.isDirectory()) return directorySource(path);
-  return zipSource(await new Promise<yauzl.ZipFile>((ok, fail) => yauzl.open(path, { lazyEntries: true, autoClose: false }, (e, z) => (e ? fail(e) : ok(z!)))));
+  if (!info) throw new UnreadableFileError('', `${path} does not exist`);
+  if (info.isDirectory()) return directorySource(path, limits);
+  return zipFileSource(path, limits);
 }
 
-export async function zipBufferSource(buffer: Buffer): Promise<CsvSource> {
-  const zip = await new Promise<yauzl.ZipFile>((ok, fail) =>
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (e, z) => (e ? fail(new CsvSourceError(`the upload is not a readable zip file: ${e.message}`)) : ok(z!))),
-  );
-  return zipSource(zip);
+export function zipBufferSource(buffer: Buffer, limits: UploadLimits = uploadLimitsFromEnv()): Promise<CsvSource> {
+  return zipBuffer(buffer, limits);
 }
 
-async function directorySource(dir: string): Promise<CsvSource> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.csv'));
+async function directorySource(dir: string, limits: UploadLimits): Promise<CsvSource> {
   const sizes = new Map<string, number>();
-  for (const n of names) sizes.set(n, (await stat(join(dir, n))).size);
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.csv'))) {
+    const info = await stat(join(dir, name)).catch(() => null);
+    if (info?.isFile()) sizes.set(name, info.size);
+  }
+  if (sizes.size > limits.maxEntries)
+    throw new UnreadableFileError('', `${dir} has ${sizes.size} CSV files; the limit is ${limits.maxEntries} (${LIMIT_SETTING.maxEntries}), and a OneRoster CSV set has 22 files at most.`);
+  const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  if (total > limits.maxBytes) throw new UnreadableFileError('', `the CSV files in ${dir} are ${byteSize(total)} together, past the limit of ${byteSize(limits.maxBytes)} (${LIMIT_SETTING.maxBytes}).`);
   return {
-    names,
+    names: [...sizes.keys()],
+    limits,
     size: (n) => sizes.get(n) ?? 0,
-    open: async (n) => createReadStream(join(dir, n)),
+    open: (n) => fileBytes(join(dir, n), n, limits.maxBytes),
     close: async () => {},
-  };
-}
-
-async function zipSource(zip: yauzl.ZipFile): Promise<CsvSource> {
-  const entries = new Map<string, yauzl.Entry>();
-  await new Promise<void>((ok, fail) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      if (!entry.fileName.endsWith('/')) entries.set(entry.fileName, entry);
-      zip.readEntry();
-    });
-    zip.on('end', () => ok());
-    zip.on('error', (e: Error) => fail(new CsvSourceError(`the zip file is damaged: ${e.message}`)));
-    zip.readEntry();
-  });
-  return {
-    names: [...entries.keys()],
-    size: (n) => entries.get(n)?.uncompressedSize ?? 0,
-    open: (n) =>
-      new Promise((ok, fail) => {
-        const entry = entries.get(n);
-        if (!entry) return fail(new CsvSourceError(`${n} is not in the zip file`));
-        zip.openReadStream(entry, (e, stream) => (e ? fail(new CsvSourceError(`${n}: ${e.message}`)) : ok(stream!)));
-      }),
-    close: async () => zip.close(),
   };
 }

@@ -1,7 +1,10 @@
 // exportOneRosterCsv: the tenant's academic sessions and orgs as a bulk OneRoster 1.2 CSV zip,
 // streamed page by page through csv-stringify into the zip, so importing it reproduces the data.
-import { once } from 'node:events';
-import { Readable, type Writable } from 'node:stream';
+// A failure anywhere (a query, the zip, the output) ends the zip's stream with it, and the
+// returned promise rejects: yazl listens to none of the streams it is given, so each is joined
+// by `pipeline`, which does.
+import { pipeline, Readable, type Writable } from 'node:stream';
+import { pipeline as pipelineAll } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import yazl from 'yazl';
 import { and } from '../../../query/ast.ts';
@@ -66,6 +69,15 @@ export async function exportOneRosterCsv(store: Store, tenantId: string, out: Wr
   const any = await new SessionRepository(store.db).find(tenantId, { where: EXPORTED, sort: [], page: { kind: 'offset', offset: 0, limit: 1 } });
   const written = new Set(any.rows.length > 0 ? ['academicSessions', 'orgs'] : ['orgs']);
   const zip = new yazl.ZipFile();
+  const output = zip.outputStream as Readable;
+  // Heard by the pipeline below while it runs; after a failure yazl's own pipes may still write
+  // to the destroyed stream, and that error lands here.
+  output.on('error', () => {});
+  const fail = (err: Error | null | undefined) => {
+    if (err) output.destroy(err);
+  };
+  zip.on('error', fail);
+  const csv = (rows: AsyncGenerator<string[]>) => pipeline(Readable.from(rows), stringify({ record_delimiter: '\r\n' }), fail);
   const manifest = [
     'propertyName,value',
     'manifest.version,1.0',
@@ -75,10 +87,8 @@ export async function exportOneRosterCsv(store: Store, tenantId: string, out: Wr
     'source.systemCode,termbridge',
   ].join('\r\n');
   zip.addBuffer(Buffer.from(`${manifest}\r\n`), 'manifest.csv');
-  zip.addReadStream(Readable.from(orgRows(store, tenantId)).pipe(stringify({ record_delimiter: '\r\n' })), 'orgs.csv');
-  if (written.has('academicSessions'))
-    zip.addReadStream(Readable.from(sessionRows(store, tenantId)).pipe(stringify({ record_delimiter: '\r\n' })), 'academicSessions.csv');
+  zip.addReadStream(csv(orgRows(store, tenantId)), 'orgs.csv');
+  if (written.has('academicSessions')) zip.addReadStream(csv(sessionRows(store, tenantId)), 'academicSessions.csv');
   zip.end();
-  zip.outputStream.pipe(out);
-  await once(out, 'finish');
+  await pipelineAll(output, out);
 }

@@ -1,7 +1,6 @@
 // importOneRosterCsv: a OneRoster 1.2 CSV set (manifest, orgs, academicSessions) into a tenant,
 // all or nothing. Rows are streamed and staged in the import's transaction; if any row of any
 // file is bad the transaction is rolled back and every problem is reported (file, line, column).
-import type { Readable } from 'node:stream';
 import type { Store } from '../../../store/database.ts';
 import type { Transaction } from 'kysely';
 import { findDuplicateIds, findResolvedProblems, type SessionImportFinding } from '../../../store/bulk-import/session-import-findings.ts';
@@ -44,11 +43,6 @@ export interface ImportSummary {
 export type ImportResult = { ok: true; summary: ImportSummary } | { ok: false; problems: CsvProblem[]; problemCount: number };
 
 class RejectImport extends Error {}
-
-function counted(stream: Readable, onBytes: (n: number) => void): Readable {
-  stream.on('data', (chunk: Buffer) => onBytes(chunk.length));
-  return stream;
-}
 
 function importedRow(r: SessionRecord): ImportedSessionRow {
   return {
@@ -97,7 +91,7 @@ export async function importOneRosterCsv(store: Store, tenantId: string, source:
   try {
     await store.db.transaction().execute(async (tx) => {
       if (manifest.modes.orgs !== 'absent') {
-        const { orgs, skipped } = await readOrgRows(await source.open('orgs.csv'), manifest.modes.orgs, problems);
+        const { orgs, skipped } = await readOrgRows(source.open('orgs.csv'), manifest.modes.orgs, problems, source.limits);
         summary.orgs.skipped = skipped;
         if (problems.count === 0) Object.assign(summary.orgs, await applyOrgs(tx, tenantId, orgs, problems));
       }
@@ -121,38 +115,43 @@ export async function importOneRosterCsv(store: Store, tenantId: string, source:
       await createSessionImportRows(tx);
       let batch: ImportedSessionRow[] = [];
       let staging: Promise<void> = Promise.resolve();
-      const stream = counted(await source.open(file), (n) => (bytes += n));
-      for await (const results of academicSessionBatches(stream, mode)) {
-        for (const result of results) {
-          if ('problems' in result) {
-            for (const p of result.problems) problems.add(p);
-            if (result.sourcedId !== undefined && refused.size < MAX_REPORTED_PROBLEMS) refused.add(result.sourcedId);
-            continue;
+      const batches = academicSessionBatches(source.open(file), mode, { limits: source.limits, onBytes: (n) => (bytes += n) });
+      try {
+        for await (const results of batches) {
+          for (const result of results) {
+            if ('problems' in result) {
+              for (const p of result.problems) problems.add(p);
+              if (result.sourcedId !== undefined && refused.size < MAX_REPORTED_PROBLEMS) refused.add(result.sourcedId);
+              continue;
+            }
+            const r = result.record;
+            rows++;
+            if (!present) {
+              hasOrgColumn = r.orgSourcedId !== undefined;
+              present = {
+                termDescriptor: r.termDescriptor !== undefined,
+                gradingPeriodDescriptor: r.gradingPeriodDescriptor !== undefined,
+                periodSequence: r.periodSequence !== undefined,
+                totalInstructionalDays: r.totalInstructionalDays !== undefined,
+                extra: r.extra !== undefined,
+              };
+            }
+            // Once a row is bad nothing will be written, but the good rows are still staged so the
+            // set's checks below can report on them too.
+            if (orgsApplied && problems.count < MAX_REPORTED_PROBLEMS) batch.push(importedRow(r));
           }
-          const r = result.record;
-          rows++;
-          if (!present) {
-            hasOrgColumn = r.orgSourcedId !== undefined;
-            present = {
-              termDescriptor: r.termDescriptor !== undefined,
-              gradingPeriodDescriptor: r.gradingPeriodDescriptor !== undefined,
-              periodSequence: r.periodSequence !== undefined,
-              totalInstructionalDays: r.totalInstructionalDays !== undefined,
-              extra: r.extra !== undefined,
-            };
+          if (batch.length >= STAGE_BATCH_ROWS) {
+            // One batch in flight while the next is parsed: the database and the parser overlap.
+            await staging;
+            staging = stageSessionImportRows(tx, batch);
+            staging.catch(() => {}); // awaited (and so rethrown) before the next batch or after the loop
+            batch = [];
           }
-          // Once a row is bad nothing will be written, but the good rows are still staged so the
-          // set's checks below can report on them too.
-          if (orgsApplied && problems.count < MAX_REPORTED_PROBLEMS) batch.push(importedRow(r));
+          progress({ file, phase: 'reading', rows, bytes, totalBytes });
         }
-        if (batch.length >= STAGE_BATCH_ROWS) {
-          // One batch in flight while the next is parsed: the database and the parser overlap.
-          await staging;
-          staging = stageSessionImportRows(tx, batch);
-          staging.catch(() => {}); // awaited (and so rethrown) before the next batch or after the loop
-          batch = [];
-        }
-        progress({ file, phase: 'reading', rows, bytes, totalBytes });
+      } finally {
+        // Whatever ended the loop, the transaction ends only after the statement it started.
+        await staging.catch(() => {});
       }
       await staging;
       summary.academicSessions.rows = rows;

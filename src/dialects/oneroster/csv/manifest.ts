@@ -1,16 +1,54 @@
 // manifest.csv: versions and the mode of every file; the set of files must match it.
-import { parse } from 'csv-parse';
-import type { CsvProblems } from './csv-problem.ts';
+import { csvRecords } from '../../../files/csv-records.ts';
+import { UnreadableFileError } from '../../../files/unreadable-file.ts';
+import { badCellProblems, unreadableProblem, type CsvProblems } from './csv-problem.ts';
 import type { CsvSource } from './csv-source.ts';
 
 export type FileMode = 'bulk' | 'delta' | 'absent';
 export const IMPORTED_FILES = ['academicSessions', 'orgs'] as const;
 export type ImportedFile = (typeof IMPORTED_FILES)[number];
 
+const COLUMNS = ['propertyName', 'value'];
+/** A manifest has about 25 rows (two versions, 21 files, a source); far more is not a manifest. */
+const MAX_ROWS = 1000;
+
 export interface Manifest {
   modes: Record<ImportedFile, FileMode>;
   /** Files the manifest declares as bulk/delta that termbridge does not import. */
   ignored: string[];
+}
+
+/** propertyName → value and line; null when the file could not be read to its end. */
+async function readRows(source: CsvSource, file: string, problems: CsvProblems): Promise<Map<string, { value: string; line: number }> | null> {
+  const values = new Map<string, { value: string; line: number }>();
+  let header = true;
+  let rows = 0;
+  try {
+    for await (const r of csvRecords(source.open(file), { file, limits: source.limits })) {
+      const { record, line } = r;
+      if (r.badCells) for (const p of badCellProblems(file, r, COLUMNS)) problems.add(p);
+      if (header) {
+        header = false;
+        if (!r.badCells && record.join(',') !== COLUMNS.join(',')) problems.add({ file, line, column: '', reason: `the header must be 'propertyName,value', not '${record.join(',').slice(0, 200)}'.` });
+        continue;
+      }
+      if (++rows > MAX_ROWS) {
+        problems.add({ file, line, column: '', reason: `the manifest has more than ${MAX_ROWS} rows; a OneRoster manifest has one per file and a few more.` });
+        return null;
+      }
+      if (r.badCells) continue;
+      if (record.length !== 2) {
+        problems.add({ file, line, column: '', reason: `a manifest row has 2 columns, this one ${record.length}.` });
+        continue;
+      }
+      values.set(record[0]!, { value: record[1]!, line });
+    }
+  } catch (err) {
+    if (!(err instanceof UnreadableFileError)) throw err;
+    problems.add(unreadableProblem(err));
+    return null;
+  }
+  return values;
 }
 
 export async function readManifest(source: CsvSource, problems: CsvProblems): Promise<Manifest | null> {
@@ -19,19 +57,8 @@ export async function readManifest(source: CsvSource, problems: CsvProblems): Pr
     problems.add({ file, line: 0, column: '', reason: 'manifest.csv is missing; a OneRoster 1.2 CSV set has one at the root of the zip.' });
     return null;
   }
-  const values = new Map<string, { value: string; line: number }>();
-  const parser = (await source.open(file)).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    if (info.lines === 1) {
-      if (record.join(',') !== 'propertyName,value') problems.add({ file, line: 1, column: '', reason: `the header must be 'propertyName,value', not '${record.join(',')}'.` });
-      continue;
-    }
-    if (record.length !== 2) {
-      problems.add({ file, line: info.lines, column: '', reason: `a manifest row has 2 columns, this one ${record.length}.` });
-      continue;
-    }
-    values.set(record[0]!, { value: record[1]!, line: info.lines });
-  }
+  const values = await readRows(source, file, problems);
+  if (!values) return null;
   const expect = (name: string, wanted: string) => {
     const v = values.get(name);
     if (!v) problems.add({ file, line: 0, column: 'propertyName', reason: `the row ${name} is missing; it must be ${wanted}.` });

@@ -3,13 +3,15 @@
 // when it is a number.
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import type { Transaction } from 'kysely';
 import type { Tables } from '../../../store/schema.ts';
 import { TenantRepository } from '../../../store/tenant-repository.ts';
 import { GUID } from '../academic-session-input.ts';
 import { OrgDirectory } from '../org-directory.ts';
-import type { CsvProblems } from './csv-problem.ts';
+import { csvRecords } from '../../../files/csv-records.ts';
+import { UnreadableFileError } from '../../../files/unreadable-file.ts';
+import type { UploadLimits } from '../../../files/upload-limits.ts';
+import { badCellProblems, unreadableProblem, type CsvProblems } from './csv-problem.ts';
 import type { FileMode } from './manifest.ts';
 
 export const ORG_COLUMNS = ['sourcedId', 'status', 'dateLastModified', 'name', 'type', 'identifier', 'parentSourcedId'] as const;
@@ -26,16 +28,20 @@ export interface OrgRecord {
   schoolId: number | null;
 }
 
-export async function readOrgRows(stream: Readable, mode: FileMode, problems: CsvProblems): Promise<{ orgs: OrgRecord[]; skipped: number }> {
+/** A tenant is one district; no district has this many schools (New York City has about 1,800). */
+const MAX_KEPT_ORGS = 10_000;
+
+export async function readOrgRows(stream: Readable, mode: FileMode, problems: CsvProblems, limits?: UploadLimits): Promise<{ orgs: OrgRecord[]; skipped: number }> {
   const orgs: OrgRecord[] = [];
   let skipped = 0;
-  let header = false;
+  let header: string[] | null = null;
   const bad = (line: number, column: string, reason: string) => problems.add({ file: FILE, line, column, reason });
   try {
-    for await (const { record, info } of stream.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true })) as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const line = info.lines;
+    for await (const r of csvRecords(stream, { file: FILE, limits })) {
+      const { record, line } = r;
+      if (r.badCells) for (const p of badCellProblems(FILE, r, header ?? ORG_COLUMNS)) problems.add(p);
       if (!header) {
-        header = true;
+        header = record;
         const got = record.slice(0, ORG_COLUMNS.length).join(',');
         if (got !== ORG_COLUMNS.join(',') || record.slice(ORG_COLUMNS.length).some((c) => !c.startsWith('metadata.'))) {
           bad(1, '', `the header must be ${ORG_COLUMNS.join(',')} (then metadata.* columns only), not '${record.join(',')}'.`);
@@ -43,6 +49,7 @@ export async function readOrgRows(stream: Readable, mode: FileMode, problems: Cs
         }
         continue;
       }
+      if (r.badCells) continue;
       const [sourcedId = '', status = '', dateLastModified = '', name = '', type = '', identifier = ''] = record;
       const before = problems.count;
       if (!GUID.test(sourcedId)) bad(line, 'sourcedId', `'${sourcedId}' is not a sourcedId.`);
@@ -55,10 +62,15 @@ export async function readOrgRows(stream: Readable, mode: FileMode, problems: Cs
         skipped++;
         continue;
       }
+      if (orgs.length >= MAX_KEPT_ORGS) {
+        bad(line, 'type', `more than ${MAX_KEPT_ORGS.toLocaleString('en-US')} schools; a tenant is one district.`);
+        break;
+      }
       orgs.push({ line, sourcedId, status: status === 'tobedeleted' ? 'tobedeleted' : 'active', name, type, schoolId: /^\d{1,15}$/.test(identifier) ? Number(identifier) : null });
     }
   } catch (err) {
-    bad((err as { lines?: number }).lines ?? 0, '', `the file is not valid CSV: ${(err as Error).message}`);
+    if (!(err instanceof UnreadableFileError)) throw err;
+    problems.add(unreadableProblem(err));
   }
   return { orgs, skipped };
 }

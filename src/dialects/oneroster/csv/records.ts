@@ -17,12 +17,13 @@ export async function* oneRosterCsvRecords(source: CsvSource): AsyncGenerator<On
   for (const problem of problems.list) yield { kind: 'problem', problem };
   if (!manifest || problems.count > 0) return;
   if (manifest.modes.orgs !== 'absent') {
-    const { orgs } = await readOrgRows(await source.open('orgs.csv'), manifest.modes.orgs, problems);
-    for (const problem of problems.list) yield { kind: 'problem', problem };
+    const orgProblems = new CsvProblems();
+    const { orgs } = await readOrgRows(source.open('orgs.csv'), manifest.modes.orgs, orgProblems, source.limits);
+    for (const problem of orgProblems.list) yield { kind: 'problem', problem };
     for (const org of orgs) yield { kind: 'org', org };
   }
   if (manifest.modes.academicSessions === 'absent') return;
-  for await (const r of academicSessionRows(await source.open('academicSessions.csv'), manifest.modes.academicSessions)) {
+  for await (const r of academicSessionRows(source.open('academicSessions.csv'), manifest.modes.academicSessions, { limits: source.limits })) {
     if ('record' in r) yield { kind: 'academicSession', session: r.record };
     else for (const problem of r.problems) yield { kind: 'problem', problem };
   }

@@ -5,14 +5,15 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvRecordBatches, CsvSyntaxError, type CsvRecord } from '../../../src/dialects/oneroster/csv/csv-records.ts';
+import { csvRecordBatches, type CsvRecord } from '../../src/files/csv-records.ts';
+import { UnreadableFileError } from '../../src/files/unreadable-file.ts';
 
 async function read(text: string, chunkBytes: number): Promise<CsvRecord[]> {
   const bytes = Buffer.from(text);
   const chunks: Buffer[] = [];
   for (let at = 0; at < bytes.length; at += chunkBytes) chunks.push(bytes.subarray(at, at + chunkBytes));
   const out: CsvRecord[] = [];
-  for await (const batch of csvRecordBatches(Readable.from(chunks))) out.push(...batch);
+  for await (const batch of csvRecordBatches(Readable.from(chunks), { file: 'test.csv' })) out.push(...batch);
   return out;
 }
 
@@ -49,10 +50,10 @@ describe('csvRecordBatches', () => {
   });
 
   it('reports a file that is not CSV with the line where reading stopped', async () => {
-    await expect(read('a,b\nc,"d\ne,f\n', 4)).rejects.toBeInstanceOf(CsvSyntaxError);
+    await expect(read('a,b\nc,"d\ne,f\n', 4)).rejects.toBeInstanceOf(UnreadableFileError);
     const err = await read('a,b\nc,d"x\n', 3).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CsvSyntaxError);
-    expect((err as CsvSyntaxError).lines).toBe(2);
+    expect(err).toBeInstanceOf(UnreadableFileError);
+    expect((err as UnreadableFileError).line).toBe(2);
   });
 
   it('reads a file mixing LF and CRLF without keeping a stray CR', async () => {
@@ -60,6 +61,33 @@ describe('csvRecordBatches', () => {
       { record: ['a', 'b'], line: 1 },
       { record: ['c', 'd'], line: 2 },
       { record: ['e', 'f'], line: 3 },
+    ]);
+  });
+
+  it("ends with the source's error, located at the line reading stopped, and hears a second one too", async () => {
+    const source = new Readable({ read() {} });
+    source.push('a,b\nc,d\ne,');
+    setImmediate(() => {
+      source.emit('error', new UnreadableFileError('f.csv', 'the compressed data is damaged'));
+      // yauzl could forward a second error after the first: it must not go unheard.
+      setImmediate(() => source.emit('error', new Error('a second error')));
+    });
+    const err = await (async () => {
+      for await (const _ of csvRecordBatches(source, { file: 'f.csv' })) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toMatchObject({ file: 'f.csv', line: 3, reason: 'the compressed data is damaged' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  });
+
+  it('marks the cells holding a NUL byte or bytes that are not UTF-8, and only those', async () => {
+    const text = Buffer.concat([Buffer.from('a,b\nok,x\u0000y\n'), Buffer.from([0xe9]), Buffer.from(',\ufffd\n')]);
+    const records: CsvRecord[] = [];
+    for await (const batch of csvRecordBatches(Readable.from([text]), { file: 'f.csv' })) records.push(...batch);
+    expect(records.map((r) => r.badCells ?? [])).toEqual([
+      [],
+      [{ index: 1, reason: expect.stringContaining('NUL byte') }],
+      // The honest U+FFFD is reported too once the file has bytes that are not UTF-8.
+      [{ index: 0, reason: expect.stringContaining('not UTF-8') }, { index: 1, reason: expect.stringContaining('not UTF-8') }],
     ]);
   });
 });
