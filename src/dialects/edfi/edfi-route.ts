@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptio
 import type { AppContext } from '../../app-context.ts';
 import { routeKey } from '../registry.ts';
 import { methodNotAllowed } from './problem-details.ts';
+import { errorResponses } from './schemas.ts';
 
 export const EDFI_READ = 'edfi:read';
 export const EDFI_WRITE = 'edfi:write';
@@ -56,8 +57,10 @@ export function refusal(r: EdfiRoutes, method: 'GET' | 'POST' | 'PUT' | 'DELETE'
 function declare(r: EdfiRoutes, method: string, url: string, schema: NonNullable<RouteShorthandOptions['schema']>, handler: Handler, scopes: string[]): void {
   r.scopes[routeKey(method, url)] = scopes;
   for (const segment of url.split('/')) if (segment !== '' && !segment.startsWith(':')) r.segments.add(segment);
+  // Every operation documents its problem-details answers, so generated clients type them.
+  const response = { ...errorResponses(method), ...((schema.response as Record<number, unknown> | undefined) ?? {}) };
   // HEAD is not GET's twin here: ODS answers 405 to it (see routes/method-not-allowed.ts).
-  r.app.route({ method, url, schema: { tags: ['ed-fi'], ...schema }, handler, exposeHeadRoute: false });
+  r.app.route({ method, url, schema: { tags: ['ed-fi'], ...schema, response }, handler, exposeHeadRoute: false });
 }
 
 /** The methods a URL serves, as a 405's Allow header lists them. */

@@ -83,4 +83,25 @@ describe.each(drivers())('Ed-Fi protocol details on %s', (driver) => {
     expect((await t.app.inject({ method: 'GET', url: path(urls['changeQueries']!) + 'availableChangeVersions', headers: c.headers })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'POST', url: path(urls['oauthTokenIntrospection']!) })).statusCode).toBe(401);
   });
+
+  it('gives every Ed-Fi and token operation a typed response schema in /docs/json, errors included', async () => {
+    type Op = { responses?: Record<string, { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }> };
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, Op>> };
+    const ours = Object.entries(doc.paths).filter(([p]) => /^\/(data\/v3|changeQueries|oauth|metadata)\//.test(p) || p === '/');
+    expect(ours.flatMap(([, ops]) => Object.keys(ops)).length).toBeGreaterThan(45);
+    for (const [path, ops] of ours)
+      for (const [method, op] of Object.entries(ops)) {
+        const key = `${method.toUpperCase()} ${path}`;
+        const responses = op.responses ?? {};
+        const success = Object.keys(responses).filter((c) => c.startsWith('2'));
+        expect(success.length, key).toBeGreaterThan(0);
+        // A success with a body documents it; Ed-Fi's writes answer with an empty body.
+        const bodied = method === 'get' || path.startsWith('/oauth');
+        if (bodied) for (const code of success) expect(responses[code]!.content?.['application/json']?.schema, `${key} ${code}`).toBeDefined();
+        const error = responses['400'] ?? responses['429'];
+        expect(error?.content?.['application/json']?.schema, `${key} error`).toBeDefined();
+      }
+    const problem = doc.paths['/data/v3/ed-fi/sessions']!['post']!.responses!['409']!.content!['application/json']!.schema!;
+    expect(Object.keys(problem.properties ?? {})).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'correlationId', 'validationErrors', 'errors']));
+  });
 });

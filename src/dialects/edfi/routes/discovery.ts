@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { SessionRepository } from '../../../store/session-repository.ts';
 import { EDFI_READ, route, type EdfiRoutes } from '../edfi-route.ts';
+import { ProblemDetails } from '../schemas.ts';
 
 export const DEPENDENCIES_URL = '/metadata/data/v3/dependencies';
 
@@ -36,7 +37,7 @@ const LOAD_ORDER: [string, number][] = [
 ];
 
 export function registerDiscovery(r: EdfiRoutes): void {
-  r.app.get('/', { schema: { tags: ['ed-fi'], summary: 'Ed-Fi API discovery (anonymous)', response: { 200: Discovery } } }, async (request: FastifyRequest) => {
+  r.app.get('/', { schema: { tags: ['ed-fi'], summary: 'Ed-Fi API discovery (anonymous)', response: { 200: Discovery, 429: ProblemDetails, 500: ProblemDetails } } }, async (request: FastifyRequest) => {
     const root = `${request.protocol}://${request.host}`;
     return {
       version: '7.3',
@@ -61,7 +62,7 @@ export function registerDiscovery(r: EdfiRoutes): void {
 
   r.app.get(
     DEPENDENCIES_URL,
-    { schema: { tags: ['ed-fi'], summary: 'The order to load resources in (anonymous, as ODS)', response: { 200: Type.Array(Dependency) } } },
+    { schema: { tags: ['ed-fi'], summary: 'The order to load resources in (anonymous, as ODS)', response: { 200: Type.Array(Dependency), 429: ProblemDetails, 500: ProblemDetails } } },
     async () => LOAD_ORDER.map(([resource, order]) => ({ resource, order, operations: ['Create', 'Update'] })),
   );
   for (const segment of DEPENDENCIES_URL.split('/')) if (segment) r.segments.add(segment);
