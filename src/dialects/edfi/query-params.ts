@@ -44,11 +44,12 @@ const PAGING = ['offset', 'limit', 'pageToken', 'pageSize', 'totalCount', 'minCh
  */
 export function canonicalQuery(raw: RawQuery, names: readonly string[]): RawQuery {
   const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
-  const out: RawQuery = {};
+  // No prototype: a query name like `valueOf` or `__proto__` is only a name.
+  const out: RawQuery = Object.create(null) as RawQuery;
   for (const [key, value] of Object.entries(raw)) {
     const name = byLower.get(key.toLowerCase()) ?? key;
     const values = Array.isArray(value) ? value : [value];
-    const before = out[name];
+    const before = Object.hasOwn(out, name) ? out[name] : undefined;
     out[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), ...values];
   }
   return out;
