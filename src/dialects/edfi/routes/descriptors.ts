@@ -67,6 +67,17 @@ function parseBody(request: FastifyRequest, kind: string, refuseId: boolean): De
   };
 }
 
+/** A write that would change nothing keeps the item's version (and ETag), as ODS's does. */
+function unchanged(d: Descriptor, w: DescriptorWrite): boolean {
+  return (
+    d.shortDescription === w.shortDescription &&
+    d.description === w.description &&
+    d.effectiveBeginDate === w.effectiveBeginDate &&
+    d.effectiveEndDate === w.effectiveEndDate &&
+    (w.sessionType === null || d.sessionType === w.sessionType)
+  );
+}
+
 export function registerDescriptors(r: EdfiRoutes): void {
   const db = r.ctx.store.db;
   for (const { resource, kind } of KINDS) {
@@ -116,6 +127,7 @@ export function registerDescriptors(r: EdfiRoutes): void {
         const saved = await db.transaction().execute(async (tx) => {
           const before = (await new TenantRepository(tx).descriptors(tenantId, kind)).find((d) => d.namespace === w.namespace && d.codeValue === w.codeValue);
           if (before) checkIfMatch(expected, before.changeVersion);
+          if (before && unchanged(before, w)) return { inserted: false, after: before };
           const { id, inserted } = await new ReferenceDataRepository(tx).upsertDescriptor(tenantId, w);
           const after = (await new TenantRepository(tx).descriptors(tenantId, kind)).find((d) => d.id === id)!;
           return { inserted, after };
@@ -143,6 +155,7 @@ export function registerDescriptors(r: EdfiRoutes): void {
           if (!existing) throw notFound('Resource to update was not found.');
           checkIfMatch(expected, existing.changeVersion);
           if (existing.namespace !== w.namespace || existing.codeValue !== w.codeValue) throw keyChangeNotSupported(kind);
+          if (unchanged(existing, w)) return existing;
           await new ReferenceDataRepository(tx).upsertDescriptor(tenantId, w);
           return (await new TenantRepository(tx).descriptors(tenantId, kind)).find((d) => d.id === id)!;
         });
