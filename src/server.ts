@@ -17,6 +17,7 @@ import { documentRouteScopes } from './auth/openapi-security.ts';
 import { redactAccessToken } from './auth/query-token.ts';
 import { RateLimitedError, rateLimitFromEnv, registerRateLimit, type RateLimitPolicy } from './auth/rate-limit.ts';
 import { registerSecurityHeaders } from './auth/security-headers.ts';
+import { registerTokenInfoRoute } from './auth/token-info-route.ts';
 import { registerTokenRoute } from './auth/token-route.ts';
 import { registerCachedReads, responseCacheBytesFromEnv } from './cache/cached-reads.ts';
 import { DIALECT_PLUGINS } from './dialects/index.ts';
@@ -53,15 +54,17 @@ declare module 'fastify' {
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const registry = new DialectRegistry();
   const app = Fastify({
     logger: options.logger ? withoutTokensInUrls(options.logger) : false,
     bodyLimit: BODY_LIMIT,
     trustProxy: true,
     ajv: { customOptions: { coerceTypes: 'array', allErrors: false, removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
+    // Dialects whose real system routes case-insensitively (Ed-Fi) respell the URL first.
+    rewriteUrl: (req) => registry.respellUrl(req.url ?? '/'),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const registry = new DialectRegistry();
   const ctx: AppContext = { store: options.store, registry, now: options.now ?? (() => new Date()) };
   app.decorate('ctx', ctx);
   app.decorateRequest('principal', null as never);
@@ -132,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     failedAttempts: new FailedAttemptLimiter(options.failedTokenAttempts ?? DEFAULT_FAILED_ATTEMPT_POLICY),
     ...(options.tokensPerClient ? { tokensPerClient: options.tokensPerClient } : {}),
   });
+  registerTokenInfoRoute(app, { clients, db: options.store.db, registry });
   if (options.adminKey) await app.register(adminRoutes, ctx);
 
   for (const plugin of DIALECT_PLUGINS) await app.register(plugin, ctx);

@@ -162,6 +162,17 @@ export class ClientRepository {
     };
   }
 
+  /** A live token's holder, scopes and expiry (token introspection); null when unknown, expired or revoked. */
+  async tokenDetails(token: string): Promise<{ tenantId: string; clientId: string; scopes: string[]; schoolId: number | null; expiresAt: Date } | null> {
+    const r = await sql<{ tenant_id: string; client_id: string; scopes: string[]; school_id: string | null; expires_at: Date }>`
+      SELECT t.tenant_id, t.client_id, t.scopes, t.school_id, t.expires_at FROM access_tokens t
+      JOIN api_clients c ON c.tenant_id = t.tenant_id AND c.client_id = t.client_id
+      WHERE t.token_hash = ${tokenHash(token)} AND c.revoked_at IS NULL AND t.expires_at > now()`.execute(this.db);
+    const row = r.rows[0];
+    if (!row) return null;
+    return { tenantId: row.tenant_id, clientId: row.client_id, scopes: row.scopes, schoolId: row.school_id === null ? null : Number(row.school_id), expiresAt: row.expires_at };
+  }
+
   /** The principal behind a live bearer token, or null. */
   async principal(token: string): Promise<Principal | null> {
     const found = await this.lookup(token);

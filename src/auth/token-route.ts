@@ -6,6 +6,7 @@ import type { Db } from '../store/database.ts';
 import type { ClientRepository } from './client-repository.ts';
 import type { FailedAttemptLimiter } from './failed-attempts.ts';
 import { grantScopes, parseScopeRequest } from './token-scope.ts';
+import { OAuthError, TokenResponse } from './token-route-schemas.ts';
 
 type OAuthError = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'temporarily_unavailable';
 
@@ -23,7 +24,8 @@ export function basicCredentials(header: string | undefined): BasicCredentials {
   if (!value || rest.length > 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return 'malformed';
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0) return 'malformed';
+  // "key:secret"; an empty key or secret is not malformed but missing (401 invalid_request).
+  if (colon < 0) return 'malformed';
   try {
     const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
     return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
@@ -59,6 +61,7 @@ export function registerTokenRoute(app: FastifyInstance, options: TokenRouteOpti
           'optional scope: space-separated scope names (OneRoster scope URIs) or one Ed-Fi EducationOrganizationId.',
         tags: ['auth'],
         security: [],
+        response: { 200: TokenResponse, 400: OAuthError, 401: OAuthError, 413: OAuthError, 415: OAuthError, 429: OAuthError },
       },
     },
     async (request, reply) => {

@@ -32,6 +32,8 @@ export interface ErrorContext {
   retryAfterSeconds?: number;
   /** For 'forbidden': the scopes any one of which the route accepts. */
   requiredScopes?: string[];
+  /** The refused request's headers and query, for formats that echo a value of it (Ed-Fi's correlation id). */
+  request?: { headers: Record<string, string | string[] | undefined>; query?: unknown };
 }
 
 export interface DialectErrorResponse {
@@ -61,6 +63,21 @@ export interface DialectDefinition {
    * WWW-Authenticate); Retry-After for 'rateLimited' is added by sendDialectError when absent.
    */
   formatError(kind: ErrorKind, message: string, status: number, context?: ErrorContext): DialectErrorResponse;
+  /**
+   * For a dialect whose real system routes case-insensitively: the request URL spelled as this
+   * dialect's routes spell it (undefined: not this dialect's, or already so). The server applies
+   * it before routing.
+   */
+  respellUrl?(url: string): string | undefined;
+  /** What a token with these scopes may do with each of the dialect's resources (token introspection). */
+  describeAccess?(scopes: string[]): ResourceAccess[];
+}
+
+export interface ResourceAccess {
+  /** e.g. `/ed-fi/sessions` */
+  resource: string;
+  /** e.g. Create, Read, Update, Delete, ReadChanges */
+  operations: string[];
 }
 
 export const STATUS_OF: Record<ErrorKind, number> = {

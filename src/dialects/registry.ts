@@ -66,6 +66,15 @@ export class DialectRegistry {
     return best;
   }
 
+  /** The request URL as the dialect owning it spells its routes (see DialectDefinition.respellUrl). */
+  respellUrl(url: string): string {
+    for (const d of this.dialects) {
+      const spelled = d.respellUrl?.(url);
+      if (spelled !== undefined) return spelled;
+    }
+    return url;
+  }
+
   all(): readonly DialectDefinition[] {
     return this.dialects;
   }

@@ -14,7 +14,7 @@ export function sendDialectError(
 ): FastifyReply {
   const path = request.url.split('?')[0] ?? request.url;
   const dialect = registry.forPath(path);
-  const response = dialect ? dialect.formatError(kind, message, status, context) : { status, body: { error: kind, message } };
+  const response = dialect ? dialect.formatError(kind, message, status, { ...context, request: { headers: request.headers, query: request.query } }) : { status, body: { error: kind, message } };
   const headers = Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   if (kind === 'rateLimited' && context.retryAfterSeconds !== undefined && !headers['retry-after'])
     headers['retry-after'] = String(Math.max(1, Math.ceil(context.retryAfterSeconds)));

@@ -23,6 +23,8 @@ export interface OrgsTable {
   parent_id: string | null;
   identifiers: ColumnType<Record<string, string>, string | undefined, string>;
   status: Generated<'active' | 'deleted'>;
+  /** migration 011: Ed-Fi School properties kept as written; null when never written through Ed-Fi. */
+  edfi_document: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
   change_version: Generated<Bigint>;
@@ -35,6 +37,7 @@ export interface SchoolYearsTable {
   description: string;
   is_current: Generated<boolean>;
   id: string;
+  status: Generated<'active' | 'deleted'>;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
   change_version: Generated<Bigint>;
@@ -50,6 +53,9 @@ export interface DescriptorsTable {
   short_description: string;
   description: string | null;
   session_type: string | null;
+  status: Generated<'active' | 'deleted'>;
+  effective_begin_date: ColumnType<string | null, string | null | undefined, string | null>;
+  effective_end_date: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
   change_version: Generated<Bigint>;

@@ -17,6 +17,8 @@ export interface Org {
   parentId: string | null;
   identifiers: Record<string, string>;
   status: 'active' | 'deleted';
+  /** Ed-Fi School properties kept as written (migration 011); null when never written through Ed-Fi. */
+  edfiDocument: Record<string, unknown> | null;
   createdAt: string;
   updatedAt: string;
   changeVersion: number;
@@ -48,13 +50,30 @@ export interface Descriptor {
   shortDescription: string;
   description: string | null;
   sessionType: string | null;
+  effectiveBeginDate: string | null;
+  effectiveEndDate: string | null;
   uri: string;
   updatedAt: string;
   changeVersion: number;
   rowSeq: number;
 }
 
-type OrgRow = { id: string; kind: 'district' | 'school'; name: string; school_id: string | null; parent_id: string | null; identifiers: Record<string, string>; status: 'active' | 'deleted'; created_at: Date; updated_at: Date; change_version: string; row_seq: string };
+type OrgRow = {
+  id: string;
+  kind: 'district' | 'school';
+  name: string;
+  school_id: string | null;
+  parent_id: string | null;
+  identifiers: Record<string, string>;
+  status: 'active' | 'deleted';
+  edfi_document: Record<string, unknown> | null;
+  created_at: Date;
+  updated_at: Date;
+  change_version: string;
+  row_seq: string;
+};
+
+const ORG_COLUMNS = sql`id, kind, name, school_id, parent_id, identifiers, status, edfi_document, created_at, updated_at, change_version, row_seq`;
 
 function toOrg(r: OrgRow): Org {
   return {
@@ -65,6 +84,7 @@ function toOrg(r: OrgRow): Org {
     parentId: r.parent_id,
     identifiers: r.identifiers ?? {},
     status: r.status,
+    edfiDocument: r.edfi_document ?? null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     changeVersion: Number(r.change_version),
@@ -128,13 +148,25 @@ export class TenantRepository {
     return { tenantId: row.tenant_id, name: row.name, timeZone: row.time_zone, districtId: row.district_id };
   }
 
-  async addSchool(tenantId: string, input: { name: string; schoolId: number | null; id?: string; identifiers?: Record<string, string> }): Promise<Org> {
+  async addSchool(
+    tenantId: string,
+    input: { name: string; schoolId: number | null; id?: string; identifiers?: Record<string, string>; edfiDocument?: Record<string, unknown> },
+  ): Promise<Org> {
     const tenant = await this.get(tenantId);
     if (!tenant) throw new Error(`unknown tenant ${tenantId}`);
     const id = input.id ?? randomUUID();
     await this.db
       .insertInto('orgs')
-      .values({ tenant_id: tenantId, id, kind: 'school', name: input.name, school_id: input.schoolId, parent_id: tenant.districtId, identifiers: JSON.stringify(input.identifiers ?? {}) })
+      .values({
+        tenant_id: tenantId,
+        id,
+        kind: 'school',
+        name: input.name,
+        school_id: input.schoolId,
+        parent_id: tenant.districtId,
+        identifiers: JSON.stringify(input.identifiers ?? {}),
+        edfi_document: input.edfiDocument === undefined ? null : JSON.stringify(input.edfiDocument),
+      })
       .execute();
     return (await this.org(tenantId, id))!;
   }
@@ -153,33 +185,30 @@ export class TenantRepository {
 
   async org(tenantId: string, id: string): Promise<Org | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    const r = await sql<OrgRow>`SELECT id, kind, name, school_id, parent_id, identifiers, status, created_at, updated_at, change_version, row_seq
-      FROM orgs WHERE tenant_id = ${tenantId} AND id = ${id}`.execute(this.db);
+    const r = await sql<OrgRow>`SELECT ${ORG_COLUMNS} FROM orgs WHERE tenant_id = ${tenantId} AND id = ${id}`.execute(this.db);
     return r.rows[0] ? toOrg(r.rows[0]) : null;
   }
 
   async orgBySchoolId(tenantId: string, schoolId: number): Promise<Org | null> {
-    const r = await sql<OrgRow>`SELECT id, kind, name, school_id, parent_id, identifiers, status, created_at, updated_at, change_version, row_seq
-      FROM orgs WHERE tenant_id = ${tenantId} AND school_id = ${schoolId} AND status = 'active'`.execute(this.db);
+    const r = await sql<OrgRow>`SELECT ${ORG_COLUMNS} FROM orgs WHERE tenant_id = ${tenantId} AND school_id = ${schoolId} AND status = 'active'`.execute(this.db);
     return r.rows[0] ? toOrg(r.rows[0]) : null;
   }
 
   async orgs(tenantId: string, kind?: 'district' | 'school'): Promise<Org[]> {
-    const r = await sql<OrgRow>`SELECT id, kind, name, school_id, parent_id, identifiers, status, created_at, updated_at, change_version, row_seq
-      FROM orgs WHERE tenant_id = ${tenantId} ${kind ? sql`AND kind = ${kind}` : sql``} ORDER BY row_seq`.execute(this.db);
+    const r = await sql<OrgRow>`SELECT ${ORG_COLUMNS} FROM orgs WHERE tenant_id = ${tenantId} ${kind ? sql`AND kind = ${kind}` : sql``} ORDER BY row_seq`.execute(this.db);
     return r.rows.map(toOrg);
   }
 
   async addSchoolYear(tenantId: string, schoolYear: number, isCurrent = false): Promise<void> {
     await sql`INSERT INTO school_years (tenant_id, school_year, description, is_current, id)
       VALUES (${tenantId}, ${schoolYear}, ${`${schoolYear - 1}-${schoolYear}`}, ${isCurrent}, ${randomUUID()})
-      ON CONFLICT (tenant_id, school_year) DO NOTHING`.execute(this.db);
+      ON CONFLICT (tenant_id, school_year) WHERE status = 'active' DO NOTHING`.execute(this.db);
   }
 
   async schoolYears(tenantId: string): Promise<SchoolYear[]> {
     const r = await sql<{ id: string; school_year: number; description: string; is_current: boolean; updated_at: Date; change_version: string; row_seq: string }>`
       SELECT id, school_year, description, is_current, updated_at, change_version, row_seq FROM school_years
-      WHERE tenant_id = ${tenantId} ORDER BY school_year`.execute(this.db);
+      WHERE tenant_id = ${tenantId} AND status = 'active' ORDER BY school_year`.execute(this.db);
     return r.rows.map((x) => ({
       id: x.id,
       schoolYear: x.school_year,
@@ -192,14 +221,27 @@ export class TenantRepository {
   }
 
   async hasSchoolYear(tenantId: string, schoolYear: number): Promise<boolean> {
-    const r = await sql`SELECT 1 FROM school_years WHERE tenant_id = ${tenantId} AND school_year = ${schoolYear}`.execute(this.db);
+    const r = await sql`SELECT 1 FROM school_years WHERE tenant_id = ${tenantId} AND school_year = ${schoolYear} AND status = 'active'`.execute(this.db);
     return r.rows.length > 0;
   }
 
   async descriptors(tenantId: string, kind?: string): Promise<Descriptor[]> {
-    const r = await sql<{ id: string; kind: string; namespace: string; code_value: string; short_description: string; description: string | null; session_type: string | null; updated_at: Date; change_version: string; row_seq: string }>`
-      SELECT id, kind, namespace, code_value, short_description, description, session_type, updated_at, change_version, row_seq
-      FROM descriptors WHERE tenant_id = ${tenantId} ${kind ? sql`AND kind = ${kind}` : sql``} ORDER BY row_seq`.execute(this.db);
+    const r = await sql<{
+      id: string;
+      kind: string;
+      namespace: string;
+      code_value: string;
+      short_description: string;
+      description: string | null;
+      session_type: string | null;
+      effective_begin_date: string | null;
+      effective_end_date: string | null;
+      updated_at: Date;
+      change_version: string;
+      row_seq: string;
+    }>`
+      SELECT id, kind, namespace, code_value, short_description, description, session_type, effective_begin_date, effective_end_date, updated_at, change_version, row_seq
+      FROM descriptors WHERE tenant_id = ${tenantId} AND status = 'active' ${kind ? sql`AND kind = ${kind}` : sql``} ORDER BY row_seq`.execute(this.db);
     return r.rows.map((x) => ({
       id: x.id,
       kind: x.kind,
@@ -208,6 +250,8 @@ export class TenantRepository {
       shortDescription: x.short_description,
       description: x.description,
       sessionType: x.session_type,
+      effectiveBeginDate: x.effective_begin_date,
+      effectiveEndDate: x.effective_end_date,
       uri: `${x.namespace}#${x.code_value}`,
       updatedAt: x.updated_at.toISOString(),
       changeVersion: Number(x.change_version),

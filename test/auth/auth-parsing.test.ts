@@ -73,7 +73,10 @@ describe('basicCredentials and bearerToken', () => {
     expect(basicCredentials(`Basic ${b64('tb_abc:s3cr%3At')}`)).toEqual({ id: 'tb_abc', secret: 's3cr:t' });
     expect(basicCredentials(undefined)).toBe('absent');
     expect(basicCredentials('Bearer x')).toBe('other-scheme');
-    for (const bad of ['Basic', `Basic ${b64('nocolon')}`, `Basic ${b64(':secret')}`, `Basic ${b64('a:%')}`, 'Basic a b', 'Basic ###'])
+    // An empty key or secret is not malformed but missing: the route answers 401 invalid_request.
+    expect(basicCredentials(`Basic ${b64(':secret')}`)).toEqual({ id: '', secret: 'secret' });
+    expect(basicCredentials(`Basic ${b64(':')}`)).toEqual({ id: '', secret: '' });
+    for (const bad of ['Basic', `Basic ${b64('nocolon')}`, `Basic ${b64('a:%')}`, 'Basic a b', 'Basic ###'])
       expect(basicCredentials(bad), bad).toBe('malformed');
   });
   it('never throws on any header', () => {

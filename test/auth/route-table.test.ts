@@ -57,8 +57,10 @@ describe.each(drivers())('the route table on %s', (driver) => {
     expect(guarded.length).toBeGreaterThan(5);
   });
 
-  it('makes public only the token endpoint, health, docs and Ed-Fi discovery', () => {
-    const allowed = (k: string) => /^(GET|HEAD) (\/|\/healthz|\/docs(\/.*)?)$/.test(k) || k === 'POST /oauth/token';
+  it('makes public only the token endpoints, health, docs and Ed-Fi discovery and dependencies', () => {
+    // token_info checks the bearer token itself (it must compare the caller with the token named).
+    const allowed = (k: string) =>
+      /^(GET|HEAD) (\/|\/healthz|\/docs(\/.*)?|\/metadata\/data\/v3\/dependencies)$/.test(k) || k === 'POST /oauth/token' || k === 'POST /oauth/token_info';
     const extra = registry().routes().filter((k) => registry().isPublic(k) && !allowed(k));
     expect(extra, `unexpected public routes: ${extra.join(', ')}`).toEqual([]);
     expect(registry().isPublic('POST /oauth/token')).toBe(true);
@@ -75,7 +77,8 @@ describe.each(drivers())('the route table on %s', (driver) => {
     for (const [path, ops] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(ops)) {
         const key = `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`;
-        expect(op.security, key).toEqual(registry().isPublic(key) ? [] : [{ oauth2: registry().scopesFor(key) }]);
+        const expected = key === 'POST /oauth/token_info' ? [{ oauth2: [] }] : registry().isPublic(key) ? [] : [{ oauth2: registry().scopesFor(key) }];
+        expect(op.security, key).toEqual(expected);
         checked++;
       }
     expect(checked).toBeGreaterThan(10);

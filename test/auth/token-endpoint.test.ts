@@ -135,6 +135,12 @@ describe.each(drivers())('POST /oauth/token on %s', (driver) => {
     const res = await token(`grant_type=client_credentials&client_id=${c.id}`);
     expect(res.statusCode).toBe(401);
     expect(res.json().error).toBe('invalid_request');
+    // Basic credentials that decode to an empty key and secret (":"), or an empty one of them, are missing ones.
+    for (const pair of [':', `:${c.secret}`, `${c.id}:`]) {
+      const basic = await token('grant_type=client_credentials', { authorization: `Basic ${Buffer.from(pair).toString('base64')}` });
+      expect(basic.statusCode, pair).toBe(401);
+      expect(basic.json()).toEqual({ error: 'invalid_request', error_description: 'Both client_id and client_secret are required.' });
+    }
   });
 
   it('answers 401 invalid_client for a wrong secret, an unknown id and a revoked client', async () => {

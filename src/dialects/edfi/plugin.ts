@@ -3,10 +3,11 @@
 // rules every route shares, and the answer to body-parsing errors in Ed-Fi's words.
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
-import type { EdfiRoutes } from './edfi-route.ts';
-import { dataValidationFailed, EdfiProblem, emptyBody, formatEdfiError, nonUniqueIdentity, snapshotNotFound, snapshotsAreReadOnly, unsupportedMediaType } from './problem-details.ts';
+import { pathSpelling, respell } from '../case-insensitive-path.ts';
+import { accessOf, type EdfiRoutes } from './edfi-route.ts';
+import { correlated, dataValidationFailed, EdfiProblem, emptyBody, formatEdfiError, nonUniqueIdentity, snapshotNotFound, snapshotsAreReadOnly, unsupportedMediaType } from './problem-details.ts';
 import { registerDescriptors } from './routes/descriptors.ts';
-import { registerDiscovery } from './routes/discovery.ts';
+import { DEPENDENCIES_URL, registerDiscovery } from './routes/discovery.ts';
 import { registerGradingPeriods } from './routes/grading-periods.ts';
 import { registerSchools } from './routes/schools.ts';
 import { registerSchoolYearTypes } from './routes/school-year-types.ts';
@@ -17,7 +18,7 @@ export { EDFI_READ, EDFI_WRITE } from './edfi-route.ts';
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 
 export const edfiPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
-  const r: EdfiRoutes = { app, ctx, scopes: {} };
+  const r: EdfiRoutes = { app, ctx, scopes: {}, segments: new Set(), access: new Map(), allowed: new Map() };
 
   // Bodies and query strings are read by the dialect's own readers (ODS wording), so the
   // schemas here document and serialise but do not reject.
@@ -35,7 +36,7 @@ export const edfiPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
     if ((request.method === 'POST' || request.method === 'PUT') && type !== undefined && !JSON_TYPE.test(type)) throw unsupportedMediaType();
   });
 
-  app.setErrorHandler((error: FastifyError & { code?: string }, _request, reply) => {
+  app.setErrorHandler((error: FastifyError & { code?: string }, request, reply) => {
     let problem: EdfiProblem | undefined;
     if (error instanceof EdfiProblem) problem = error;
     else if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') problem = emptyBody();
@@ -45,7 +46,7 @@ export const edfiPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
     else if (error.code === '23505') problem = nonUniqueIdentity('Another item with the same identifying values was written at the same time.');
     if (!problem) throw error; // the server's handler answers everything else, in Ed-Fi's envelope
     for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
-    return reply.code(problem.body.status).type('application/json; charset=utf-8').send(problem.body);
+    return reply.code(problem.body.status).type('application/json; charset=utf-8').send(correlated(problem.body, request));
   });
 
   registerSessions(r);
@@ -54,13 +55,17 @@ export const edfiPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   registerSchoolYearTypes(r);
   registerDescriptors(r);
   registerDiscovery(r);
+  const spelling = pathSpelling(['/data/v3/', '/changeQueries/v1/', '/metadata/'], r.segments);
 
   ctx.registry.register({
     name: 'edfi',
     prefixes: ['/data/v3', '/changeQueries/v1', '/metadata'],
     scopes: r.scopes,
-    // Ed-Fi's discovery document is anonymous, like ODS's.
-    publicRoutes: ['GET /', 'HEAD /'],
+    // Ed-Fi's discovery document and dependency metadata are anonymous, like ODS's.
+    publicRoutes: ['GET /', 'HEAD /', `GET ${DEPENDENCIES_URL}`, `HEAD ${DEPENDENCIES_URL}`],
     formatError: formatEdfiError,
+    // ODS (ASP.NET) routes without regard to case: `/data/v3/ed-fi/Sessions` is `sessions`.
+    respellUrl: (url) => respell(url, spelling),
+    describeAccess: (scopes) => accessOf(r, scopes),
   });
 };

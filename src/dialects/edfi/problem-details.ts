@@ -1,6 +1,7 @@
 // Ed-Fi ODS/API error bodies: RFC 9457 problem details with Ed-Fi's type URNs and wording.
 import { randomUUID } from 'node:crypto';
-import type { DialectErrorResponse, ErrorKind } from '../dialect.ts';
+import type { DialectErrorResponse, ErrorContext, ErrorKind } from '../dialect.ts';
+import { correlationIdOf, type CorrelatedRequest } from './correlation-id.ts';
 
 export interface ProblemDetails {
   detail: string;
@@ -34,11 +35,17 @@ const BY_KIND: Record<ErrorKind, [number, string, string, string]> = {
   internal: [500, 'urn:ed-fi:api:system', 'System Error', 'An unexpected problem has occurred.'],
 };
 
-export function formatEdfiError(kind: ErrorKind, message: string, status: number): DialectErrorResponse {
+export function formatEdfiError(kind: ErrorKind, message: string, status: number, context: ErrorContext = {}): DialectErrorResponse {
   const [defaultStatus, type, title, detail] = BY_KIND[kind];
   const code = status || defaultStatus;
   const body = kind === 'internal' ? problem(code, type, title, detail) : problem(code, type, title, detail, { errors: [message] });
-  return { status: code, body };
+  return { status: code, body: context.request ? correlated(body, context.request) : body };
+}
+
+/** The problem with the request's own correlation id, when it sent one. */
+export function correlated(body: ProblemDetails, request: CorrelatedRequest): ProblemDetails {
+  const id = correlationIdOf(request);
+  return id === undefined ? body : { ...body, correlationId: id };
 }
 
 /** A problem a route throws; the Ed-Fi plugin's error handler writes it as-is. */
@@ -68,8 +75,8 @@ export function requestDataInvalid(message: string): EdfiProblem {
   return new EdfiProblem(problem(400, DATA_VALIDATION, 'Data Validation Failed', 'The request data was constructed incorrectly.', { errors: [message] }));
 }
 
-export function parameterValidationFailed(message: string, detail = 'The request construction was invalid.'): EdfiProblem {
-  return new EdfiProblem(problem(400, PARAMETER_VALIDATION, 'Parameter Validation Failed', detail, { errors: [message] }));
+export function parameterValidationFailed(message: string | string[], detail = 'The request construction was invalid.'): EdfiProblem {
+  return new EdfiProblem(problem(400, PARAMETER_VALIDATION, 'Parameter Validation Failed', detail, { errors: Array.isArray(message) ? message : [message] }));
 }
 
 export function emptyBody(): EdfiProblem {

@@ -1,6 +1,8 @@
 // Ed-Fi GET-many query strings → typed paging, change-version window and property filters.
 // Pure: the routes turn the result into the Query AST; every rule and message is ODS 7.3's
-// (QueryParametersValidator, PagingHelpers). Unknown names are ignored, as ODS does.
+// (QueryParametersValidator, PagingHelpers). Names match case-insensitively, as ASP.NET's model
+// binding matches them (`?schoolid=` filters, `?Offset=` pages); a name that is no parameter of
+// the route is ignored, as ODS ignores it (it binds only the names it knows).
 import { isIsoDate } from '../../domain/calendar-date.ts';
 import { decodePageToken, type RowRange } from './page-token.ts';
 import { fromEdfiId } from './resource-id.ts';
@@ -28,9 +30,30 @@ export interface CollectionQuery extends ChangeWindow {
   filters: Record<string, FilterValue>;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+/** A failure names its first problem; `errors` lists every one found (ODS lists them all where it checks them together). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; errors: string[] };
 
-const fail = <T>(message: string): Parsed<T> => ({ ok: false, message });
+const fail = <T>(message: string, ...more: string[]): Parsed<T> => ({ ok: false, message, errors: [message, ...more] });
+
+const PAGING = ['offset', 'limit', 'pageToken', 'pageSize', 'totalCount', 'minChangeVersion', 'maxChangeVersion'];
+
+/**
+ * The query with every name this route knows spelled as the route spells it, whatever case the
+ * client used; values given under several spellings are kept in the order they came, like
+ * ASP.NET's case-insensitive query collection. Other names stay as they are.
+ */
+export function canonicalQuery(raw: RawQuery, names: readonly string[]): RawQuery {
+  const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
+  // No prototype: a query name like `valueOf` or `__proto__` is only a name.
+  const out: RawQuery = Object.create(null) as RawQuery;
+  for (const [key, value] of Object.entries(raw)) {
+    const name = byLower.get(key.toLowerCase()) ?? key;
+    const values = Array.isArray(value) ? value : [value];
+    const before = Object.hasOwn(out, name) ? out[name] : undefined;
+    out[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), ...values];
+  }
+  return out;
+}
 
 function single(raw: RawQuery, name: string): string | undefined {
   const v = raw[name];
@@ -104,7 +127,8 @@ export function parseFilters(raw: RawQuery, spec: FilterSpec): Parsed<Record<str
 }
 
 /** GET-many: offset/limit or pageToken/pageSize, totalCount, change window, filters. */
-export function parseCollectionQuery(raw: RawQuery, spec: FilterSpec): Parsed<CollectionQuery> {
+export function parseCollectionQuery(given: RawQuery, spec: FilterSpec): Parsed<CollectionQuery> {
+  const raw = canonicalQuery(given, [...PAGING, ...Object.keys(spec)]);
   const offset = integer(raw, 'offset');
   const limit = integer(raw, 'limit');
   const pageSize = integer(raw, 'pageSize');
@@ -147,17 +171,20 @@ export interface TrackedChangesQuery extends ChangeWindow {
 }
 
 /** `/deletes` and `/keyChanges`: offset/limit only (ODS's DeletesController wording). */
-export function parseTrackedChangesQuery(raw: RawQuery): Parsed<TrackedChangesQuery> {
+export function parseTrackedChangesQuery(given: RawQuery): Parsed<TrackedChangesQuery> {
+  const raw = canonicalQuery(given, PAGING);
   const offset = integer(raw, 'offset');
   const limit = integer(raw, 'limit');
   const totalCount = bool(raw, 'totalCount');
-  if (offset === 'invalid' || (offset !== undefined && offset < 0)) return fail('Offset must be greater than or equal to 0.');
-  if (limit === 'invalid' || (limit !== undefined && (limit < 1 || limit > MAX_PAGE_SIZE)))
-    return fail(`Limit must be omitted or set to a value between 1 and ${MAX_PAGE_SIZE}.`);
-  if (totalCount === 'invalid') return fail(invalidValue('totalCount', raw));
+  // ODS's DeletesController validates the paging parameters together and reports every problem.
+  const problems: string[] = [];
+  if (offset === 'invalid' || (offset !== undefined && offset < 0)) problems.push('Offset must be greater than or equal to 0.');
+  if (limit === 'invalid' || (limit !== undefined && (limit < 1 || limit > MAX_PAGE_SIZE))) problems.push(`Limit must be omitted or set to a value between 1 and ${MAX_PAGE_SIZE}.`);
+  if (totalCount === 'invalid') problems.push(invalidValue('totalCount', raw));
+  if (problems.length > 0) return fail(problems[0]!, ...problems.slice(1));
   const window = parseChangeWindow(raw);
   if (!window.ok) return window;
-  return { ok: true, value: { offset: offset ?? 0, limit: limit ?? DEFAULT_PAGE_SIZE, totalCount: totalCount === true, ...window.value } };
+  return { ok: true, value: { offset: typeof offset === 'number' ? offset : 0, limit: typeof limit === 'number' ? limit : DEFAULT_PAGE_SIZE, totalCount: totalCount === true, ...window.value } };
 }
 
 export const DEFAULT_PARTITIONS = 10;
@@ -168,7 +195,8 @@ export interface PartitionsQuery extends ChangeWindow {
   filters: Record<string, FilterValue>;
 }
 
-export function parsePartitionsQuery(raw: RawQuery, spec: FilterSpec): Parsed<PartitionsQuery> {
+export function parsePartitionsQuery(given: RawQuery, spec: FilterSpec): Parsed<PartitionsQuery> {
+  const raw = canonicalQuery(given, ['number', 'allowSmallPartitions', 'minChangeVersion', 'maxChangeVersion', ...Object.keys(spec)]);
   const number = integer(raw, 'number');
   if (number === 'invalid' || (number !== undefined && (number < 1 || number > 200))) return fail('Number of partitions must be between 1 and 200.');
   const small = bool(raw, 'allowSmallPartitions');

@@ -114,6 +114,7 @@ export const SessionQuery = Type.Object({
 export const PartitionsQuery = (filters: Record<string, TSchema>) =>
   Type.Object({
     number: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'How many partitions (default 10).' })),
+    allowSmallPartitions: Type.Optional(Type.Boolean({ description: 'Allow partitions under 2,500 rows (ODS: undocumented).' })),
     minChangeVersion: PagingQuery.minChangeVersion,
     maxChangeVersion: PagingQuery.maxChangeVersion,
     ...filters,
@@ -131,3 +132,28 @@ export const Headers = {
 };
 
 export const Empty = Type.Null({ description: 'No content' });
+
+export const ProblemDetails = Type.Object(
+  {
+    detail: Type.String(),
+    type: Type.String({ description: "Ed-Fi's error URN, e.g. urn:ed-fi:api:bad-request:data-validation-failed" }),
+    title: Type.String(),
+    status: Type.Integer(),
+    correlationId: Type.String({ description: "The request's correlation-id header (or correlationId query value) when it sent one." }),
+    validationErrors: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Messages by JSON path, e.g. "$.sessionName"' })),
+    errors: Type.Optional(Type.Array(Type.String())),
+  },
+  { description: 'RFC 9457 problem details, as ODS/API 7.3 writes them' },
+);
+
+/** The error statuses an Ed-Fi operation can answer, by method (ODS's documented ones, plus 413/415/429). */
+const ERROR_STATUSES: Record<string, number[]> = {
+  GET: [400, 401, 403, 404, 405, 429, 500],
+  POST: [400, 401, 403, 405, 409, 412, 413, 415, 429, 500],
+  PUT: [400, 401, 403, 404, 405, 409, 412, 413, 415, 429, 500],
+  DELETE: [400, 401, 403, 404, 405, 409, 412, 429, 500],
+};
+
+export function errorResponses(method: string): Record<number, typeof ProblemDetails> {
+  return Object.fromEntries((ERROR_STATUSES[method] ?? [400, 401, 403, 404, 405, 429, 500]).map((status) => [status, ProblemDetails]));
+}

@@ -6,6 +6,7 @@ import { isSessionType, SESSION_TYPES, sessionInputOf, type Session, type Sessio
 import { eq, type Condition } from '../../query/ast.ts';
 import type { FilterSpec } from './query-params.ts';
 import { toEdfiId } from './resource-id.ts';
+import { ordinal } from './document-reader.ts';
 import { BodyReader, type ValidationErrors } from './wire-body.ts';
 
 export interface Link {
@@ -20,6 +21,12 @@ export interface GradingPeriodReference {
   schoolYear: number;
 }
 
+/** A Session's academicWeeks item. termbridge serves no AcademicWeek resource, so the reference is kept as written (no link). */
+export interface AcademicWeekReference {
+  schoolId: number;
+  weekIdentifier: string;
+}
+
 /** What a Session body says, before its references are resolved. */
 export interface WireSession {
   sessionName: string;
@@ -30,6 +37,15 @@ export interface WireSession {
   termDescriptor: string;
   totalInstructionalDays: number;
   gradingPeriods: GradingPeriodReference[];
+  academicWeeks: AcademicWeekReference[];
+}
+
+/** Where Ed-Fi-only Session properties live in the canonical session's property bag. */
+const EDFI_PROPERTIES = 'edfi';
+
+export function academicWeeksOf(s: Pick<Session, 'properties'>): AcademicWeekReference[] {
+  const weeks = (s.properties[EDFI_PROPERTIES] as { academicWeeks?: unknown } | undefined)?.academicWeeks;
+  return Array.isArray(weeks) ? (weeks as AcademicWeekReference[]) : [];
 }
 
 /** Ids the links point at: the school years' row ids by year. */
@@ -67,7 +83,7 @@ export function sessionToWire(s: Session, gradingPeriods: LinkedGradingPeriod[],
     endDate: s.endDate!,
     termDescriptor: termDescriptorOf(s),
     ...(s.totalInstructionalDays === null ? {} : { totalInstructionalDays: s.totalInstructionalDays }),
-    academicWeeks: [],
+    academicWeeks: academicWeeksOf(s).map((w) => ({ academicWeekReference: { schoolId: w.schoolId, weekIdentifier: w.weekIdentifier } })),
     gradingPeriods: gradingPeriods.map((gp) => ({
       gradingPeriodReference: {
         gradingPeriodDescriptor: gp.gradingPeriodDescriptor!,
@@ -103,10 +119,26 @@ export function parseSessionBody(body: Record<string, unknown>): { ok: true; val
     if (gradingPeriodDescriptor !== null && gradingPeriodName !== null && gpSchoolId !== null && gpSchoolYear !== null)
       gradingPeriods.push({ gradingPeriodDescriptor, gradingPeriodName, schoolId: gpSchoolId, schoolYear: gpSchoolYear });
   }
-  // Key unification: a SessionGradingPeriod's schoolId/schoolYear are the session's own.
-  for (const [prop, value] of [['schoolId', schoolId], ['schoolYear', schoolYear]] as const)
-    if (value !== null && gradingPeriods.some((g) => g[prop] !== value))
-      r.add('$.gradingPeriods', `All values supplied for '${prop}' must match. Review all references (including those higher up in the resource's data) and align the following conflicting values: ${[...new Set([value, ...gradingPeriods.map((g) => g[prop])])].join(', ')}`);
+  const academicWeeks: AcademicWeekReference[] = [];
+  for (const item of r.items('academicWeeks')) {
+    const ref = item.object('academicWeekReference');
+    if (!ref) continue;
+    const weekSchoolId = ref.integer('schoolId', { min: 0 });
+    const weekIdentifier = ref.string('weekIdentifier', 80, { identity: true, min: 5 });
+    if (weekSchoolId !== null && weekIdentifier !== null) academicWeeks.push({ schoolId: weekSchoolId, weekIdentifier });
+  }
+  // Key unification: a SessionGradingPeriod's schoolId/schoolYear and a SessionAcademicWeek's
+  // schoolId are the session's own.
+  const unified: [string, number | null, number[], string][] = [
+    ['schoolId', schoolId, gradingPeriods.map((g) => g.schoolId), '$.gradingPeriods'],
+    ['schoolYear', schoolYear, gradingPeriods.map((g) => g.schoolYear), '$.gradingPeriods'],
+    ['schoolId', schoolId, academicWeeks.map((w) => w.schoolId), '$.academicWeeks'],
+  ];
+  for (const [prop, value, given, path] of unified)
+    if (value !== null && given.some((v) => v !== value))
+      r.add(path, `All values supplied for '${prop}' must match. Review all references (including those higher up in the resource's data) and align the following conflicting values: ${[...new Set([value, ...given])].join(', ')}`);
+  duplicates(r, '$.gradingPeriods', 'GradingPeriods', gradingPeriods.map((g) => [g.gradingPeriodDescriptor.toLowerCase(), g.gradingPeriodName, g.schoolId, g.schoolYear]));
+  duplicates(r, '$.academicWeeks', 'AcademicWeeks', academicWeeks.map((w) => [w.schoolId, w.weekIdentifier]));
   if (!r.ok) return { ok: false, errors: r.errors };
   return {
     ok: true,
@@ -119,8 +151,19 @@ export function parseSessionBody(body: Record<string, unknown>): { ok: true; val
       termDescriptor: termDescriptor!,
       totalInstructionalDays: totalInstructionalDays!,
       gradingPeriods,
+      academicWeeks,
     },
   };
+}
+
+/** ODS refuses a collection holding two items with the same identity. */
+function duplicates(r: BodyReader, path: string, label: string, identities: unknown[][]): void {
+  const seen = new Set<string>();
+  identities.forEach((identity, i) => {
+    const key = JSON.stringify(identity);
+    if (seen.has(key)) r.add(path, `The ${ordinal(i + 1)} item of the ${label} collection is a duplicate.`);
+    seen.add(key);
+  });
 }
 
 const SESSION_PATHS: Record<DomainViolation['field'], string> = {
@@ -188,7 +231,8 @@ export const SESSION_FILTERS: FilterSpec = {
 /**
  * The canonical session an Ed-Fi Session body describes. The type comes from the term
  * descriptor's session_type (data, extendable per state); a descriptor without one keeps the
- * stored type. Fields Ed-Fi does not carry (parent, identifiers, properties) stay as stored.
+ * stored type. Fields Ed-Fi does not carry (parent, identifiers, other dialects' properties) stay
+ * as stored; the academic weeks are kept in properties.edfi.
  */
 export function sessionInputFromWire(
   w: WireSession,
@@ -196,8 +240,15 @@ export function sessionInputFromWire(
   existing: Session | null,
 ): SessionInput {
   const mapped = isSessionType(resolved.descriptorType) && resolved.descriptorType !== 'gradingPeriod' ? resolved.descriptorType : null;
+  const before: Pick<SessionInput, 'parentId' | 'gradingPeriodDescriptor' | 'periodSequence' | 'properties'> = existing
+    ? sessionInputOf(existing)
+    : { parentId: null, gradingPeriodDescriptor: null, periodSequence: null };
+  const properties = { ...(before.properties ?? {}) };
+  if (w.academicWeeks.length > 0) properties[EDFI_PROPERTIES] = { academicWeeks: w.academicWeeks };
+  else delete properties[EDFI_PROPERTIES];
   return {
-    ...(existing ? sessionInputOf(existing) : { parentId: null, gradingPeriodDescriptor: null, periodSequence: null }),
+    ...before,
+    properties,
     schoolOrgId: resolved.schoolOrgId,
     schoolYear: w.schoolYear,
     name: w.sessionName,
@@ -221,6 +272,7 @@ export function unchanged(existing: Session, input: SessionInput, linkedBefore: 
     existing.endDate === input.endDate &&
     existing.termDescriptor === input.termDescriptor &&
     existing.totalInstructionalDays === input.totalInstructionalDays &&
+    JSON.stringify(academicWeeksOf(existing)) === JSON.stringify(academicWeeksOf({ properties: input.properties ?? {} })) &&
     same(linkedBefore, linkedAfter)
   );
 }

@@ -1,5 +1,8 @@
 // Reading an Ed-Fi JSON body property by property, collecting ODS-style messages keyed by
-// JSON path ("$.schoolReference.schoolId": ["SchoolId is required."]).
+// JSON path ("$.schoolReference.schoolId": ["SchoolId is required."]). Values are read the way
+// ODS's Json.NET reads them: property names match case-insensitively (the last one written wins),
+// integers may come as numeric strings ("9011"), booleans as "true"/"false", and a string
+// property takes a number or boolean as its text.
 import { isIsoDate } from '../../domain/calendar-date.ts';
 
 export type ValidationErrors = Record<string, string[]>;
@@ -9,9 +12,28 @@ export function propertyLabel(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
+/**
+ * The value of `name` in a JSON object as Json.NET binds it: any key equal ignoring case, the
+ * last such key in document order winning (Json.NET sets the property once per occurrence).
+ */
+export function propertyOf(body: Record<string, unknown>, name: string): unknown {
+  if (Object.keys(body).length === 0) return undefined;
+  const wanted = name.toLowerCase();
+  let value: unknown;
+  for (const [key, v] of Object.entries(body)) if (key.toLowerCase() === wanted) value = v;
+  return value;
+}
+
+const WHOLE_NUMBER = /^\s*[-+]?\d{1,16}\s*$/;
+
 export class BodyReader {
   readonly errors: ValidationErrors = {};
   constructor(private readonly body: Record<string, unknown>) {}
+
+  /** The raw value of a property, matched as Json.NET matches it. */
+  value(name: string): unknown {
+    return propertyOf(this.body, name);
+  }
 
   add(path: string, message: string): void {
     (this.errors[path] ??= []).push(message);
@@ -23,7 +45,7 @@ export class BodyReader {
 
   /** A nested object (reference); reports and returns null when absent or not an object. */
   object(name: string, required = true): BodyReader | null {
-    const v = this.body[name];
+    const v = this.value(name);
     const path = this.path(name);
     if (v === undefined || v === null) {
       if (required) this.add(path, `${propertyLabel(name)} is required.`);
@@ -38,7 +60,7 @@ export class BodyReader {
 
   /** The items of an array of objects, each read under its own path (`$.gradingPeriods[0]`). */
   items(name: string): BodyReader[] {
-    const v = this.body[name];
+    const v = this.value(name);
     const path = this.path(name);
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) {
@@ -54,26 +76,32 @@ export class BodyReader {
   }
 
   has(name: string): boolean {
-    return this.body[name] !== undefined;
+    return this.value(name) !== undefined;
+  }
+
+  /** The JSON path of a property of this object. */
+  pathOf(name: string): string {
+    return this.path(name);
   }
 
   protected path(name: string): string {
     return `$.${name}`;
   }
 
-  string(name: string, max: number, options: { required?: boolean; identity?: boolean } = {}): string | null {
-    const { required = true, identity = false } = options;
-    const v = this.body[name];
+  string(name: string, max: number, options: { required?: boolean; identity?: boolean; min?: number } = {}): string | null {
+    const { required = true, identity = false, min = 1 } = options;
+    const raw = this.value(name);
     const path = this.path(name);
-    if (v === undefined || v === null || v === '') {
+    if (raw === undefined || raw === null || raw === '') {
       if (required) this.add(path, `${propertyLabel(name)} is required.`);
       return null;
     }
+    const v = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
     if (typeof v !== 'string') {
       this.add(path, `${propertyLabel(name)} must be a string.`);
       return null;
     }
-    if (v.length > max) this.add(path, `${propertyLabel(name)} must be between 1 and ${max} characters in length.`);
+    if (v.length > max || v.length < min) this.add(path, `${propertyLabel(name)} must be between ${min} and ${max} characters in length.`);
     else if (identity && v.trim() !== v) this.add(path, `${propertyLabel(name)} cannot contain leading or trailing spaces.`);
     else if (v.trim() === '') this.add(path, `${propertyLabel(name)} is required and should not be left blank.`);
     return v;
@@ -81,12 +109,13 @@ export class BodyReader {
 
   integer(name: string, options: { required?: boolean; min?: number; max?: number } = {}): number | null {
     const { required = true, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = options;
-    const v = this.body[name];
+    const raw = this.value(name);
     const path = this.path(name);
-    if (v === undefined || v === null) {
+    if (raw === undefined || raw === null || raw === '') {
       if (required) this.add(path, `${propertyLabel(name)} is required.`);
       return null;
     }
+    const v = typeof raw === 'string' && WHOLE_NUMBER.test(raw) ? Number(raw) : raw;
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
       this.add(path, `${propertyLabel(name)} must be a whole number.`);
       return null;
@@ -99,11 +128,13 @@ export class BodyReader {
   }
 
   boolean(name: string, required = true): boolean | null {
-    const v = this.body[name];
-    if (v === undefined || v === null) {
+    const raw = this.value(name);
+    if (raw === undefined || raw === null || raw === '') {
       if (required) this.add(this.path(name), `${propertyLabel(name)} is required.`);
       return null;
     }
+    const text = typeof raw === 'string' ? raw.trim().toLowerCase() : null;
+    const v = text === 'true' ? true : text === 'false' ? false : typeof raw === 'number' ? raw !== 0 : raw;
     if (typeof v !== 'boolean') {
       this.add(this.path(name), `${propertyLabel(name)} must be true or false.`);
       return null;
@@ -112,7 +143,7 @@ export class BodyReader {
   }
 
   date(name: string, required = true): string | null {
-    const v = this.body[name];
+    const v = this.value(name);
     if (v === undefined || v === null || v === '') {
       if (required) this.add(this.path(name), `${propertyLabel(name)} is required.`);
       return null;

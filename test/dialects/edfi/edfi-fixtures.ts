@@ -32,6 +32,17 @@ export function gradingPeriodBody(schoolId: number, overrides: Record<string, un
   };
 }
 
+/** The smallest School ODS accepts: its required collections hold one item each. */
+export function schoolBody(schoolId: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    schoolId,
+    nameOfInstitution: `School ${schoolId}`,
+    educationOrganizationCategories: [{ educationOrganizationCategoryDescriptor: 'uri://ed-fi.org/EducationOrganizationCategoryDescriptor#School' }],
+    gradeLevels: [{ gradeLevelDescriptor: 'uri://ed-fi.org/GradeLevelDescriptor#Ninth grade' }],
+    ...overrides,
+  };
+}
+
 export interface EdfiClient {
   headers: Record<string, string>;
   get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;

@@ -121,9 +121,9 @@ describe('Ed-Fi GET-many parameters', () => {
 
 describe('/deletes, /keyChanges and /partitions parameters', () => {
   it('use the DeletesController and partitions wording', () => {
-    expect(parseTrackedChangesQuery({ limit: '0' })).toEqual({ ok: false, message: 'Limit must be omitted or set to a value between 1 and 500.' });
-    expect(parseTrackedChangesQuery({ offset: '-3' })).toEqual({ ok: false, message: 'Offset must be greater than or equal to 0.' });
-    expect(parsePartitionsQuery({ number: '201' }, spec)).toEqual({ ok: false, message: 'Number of partitions must be between 1 and 200.' });
+    expect(parseTrackedChangesQuery({ limit: '0' })).toMatchObject({ ok: false, message: 'Limit must be omitted or set to a value between 1 and 500.' });
+    expect(parseTrackedChangesQuery({ offset: '-3' })).toMatchObject({ ok: false, message: 'Offset must be greater than or equal to 0.' });
+    expect(parsePartitionsQuery({ number: '201' }, spec)).toMatchObject({ ok: false, message: 'Number of partitions must be between 1 and 200.' });
     const ok = parsePartitionsQuery({}, spec);
     expect(ok.ok && ok.value.number).toBe(10);
   });

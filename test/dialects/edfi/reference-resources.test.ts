@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionRepository } from '../../../src/store/session-repository.ts';
 import { createTenant, drivers, startApp, type TestApp, type TestTenant } from '../../harness.ts';
-import { DATA, edfiClient, gradingPeriodBody, sessionBody, type EdfiClient } from './edfi-fixtures.ts';
+import { DATA, edfiClient, gradingPeriodBody, schoolBody, sessionBody, type EdfiClient } from './edfi-fixtures.ts';
 
 describe.each(drivers())('Ed-Fi reference resources on %s', (driver) => {
   let t: TestApp;
@@ -71,16 +71,16 @@ describe.each(drivers())('Ed-Fi reference resources on %s', (driver) => {
     expect(school).toMatchObject({ id: tenant.schools[0]!.id.replace(/-/g, ''), schoolId, nameOfInstitution: 'School 1' });
     expect((await c.get(`${DATA}/schools?schoolId=${schoolId}`)).json()).toHaveLength(1);
 
-    const created = await c.post(`${DATA}/schools`, { schoolId: 990001, nameOfInstitution: 'New School', educationOrganizationCategories: [], gradeLevels: [] });
+    const created = await c.post(`${DATA}/schools`, schoolBody(990001, { nameOfInstitution: 'New School' }));
     expect(created.statusCode).toBe(201);
     const newId = String(created.headers.location).split('/').pop()!;
-    const renamed = await c.post(`${DATA}/schools`, { schoolId: 990001, nameOfInstitution: 'Renamed School' });
+    const renamed = await c.post(`${DATA}/schools`, schoolBody(990001, { nameOfInstitution: 'Renamed School' }));
     expect(renamed.statusCode).toBe(200);
     expect((await c.get(`${DATA}/schools/${newId}`)).json().nameOfInstitution).toBe('Renamed School');
-    const keyChange = await c.put(`${DATA}/schools/${newId}`, { schoolId: 990002, nameOfInstitution: 'Renamed School' });
+    const keyChange = await c.put(`${DATA}/schools/${newId}`, schoolBody(990002, { nameOfInstitution: 'Renamed School' }));
     expect(keyChange.statusCode).toBe(400);
     expect(keyChange.json().detail).toBe('Identifying values for the School data cannot be changed. Delete and recreate the item instead.');
-    expect((await c.put(`${DATA}/schools/${newId}`, { schoolId: 990001, nameOfInstitution: 'Third Name' })).statusCode).toBe(204);
+    expect((await c.put(`${DATA}/schools/${newId}`, schoolBody(990001, { nameOfInstitution: 'Third Name' }))).statusCode).toBe(204);
 
     // The new school takes sessions at once; while it has one it cannot be deleted.
     const session = await c.create(`${DATA}/sessions`, sessionBody(990001));
@@ -96,7 +96,7 @@ describe.each(drivers())('Ed-Fi reference resources on %s', (driver) => {
     expect((await c.post(`${DATA}/sessions`, sessionBody(990001))).statusCode).toBe(409);
   });
 
-  it('schoolYearTypes: list, get by id, POST upsert; items cannot be PUT or DELETEd', async () => {
+  it('schoolYearTypes: list, get by id, POST upsert, PUT without a key change, DELETE unless sessions use the year', async () => {
     const { c } = await setup();
     const years = (await c.get(`${DATA}/schoolYearTypes`)).json() as { id: string; schoolYear: number; schoolYearDescription: string; currentSchoolYear: boolean }[];
     expect(years.map((y) => y.schoolYear)).toEqual([2025, 2026]);
@@ -110,10 +110,20 @@ describe.each(drivers())('Ed-Fi reference resources on %s', (driver) => {
     const bad = await c.post(`${DATA}/schoolYearTypes`, { schoolYear: 1200, currentSchoolYear: 'yes' });
     expect(bad.statusCode).toBe(400);
     expect(Object.keys(bad.json().validationErrors).sort()).toEqual(['$.currentSchoolYear', '$.schoolYear', '$.schoolYearDescription']);
-    expect((await c.put(`${DATA}/schoolYearTypes/${years[0]!.id}`, {})).statusCode).toBe(405);
-    expect((await c.del(`${DATA}/schoolYearTypes/${years[0]!.id}`)).statusCode).toBe(405);
-    // The new year is usable at once.
+    const y2025 = years[0]!.id;
+    expect((await c.put(`${DATA}/schoolYearTypes/${y2025}`, { schoolYear: 2025, currentSchoolYear: false, schoolYearDescription: 'Last year' })).statusCode).toBe(204);
+    expect((await c.get(`${DATA}/schoolYearTypes/${y2025}`)).json().schoolYearDescription).toBe('Last year');
+    const keyChange = await c.put(`${DATA}/schoolYearTypes/${y2025}`, { schoolYear: 2024, currentSchoolYear: false, schoolYearDescription: 'x' });
+    expect(keyChange.json().type).toBe('urn:ed-fi:api:bad-request:data-validation-failed:key-change-not-supported');
+    // The new year is usable at once, and while a session uses it, it cannot be deleted.
+    const y2027 = String(created.headers.location).split('/').pop()!;
     expect((await c.post(`${DATA}/sessions`, sessionBody((await c.get(`${DATA}/schools`)).json()[0].schoolId, { schoolYearTypeReference: { schoolYear: 2027 }, beginDate: '2026-08-12', endDate: '2026-12-18' }))).statusCode).toBe(201);
+    const refused = await c.del(`${DATA}/schoolYearTypes/${y2027}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().type).toBe('urn:ed-fi:api:data-conflict:dependent-item-exists');
+    expect((await c.del(`${DATA}/schoolYearTypes/${y2025}`)).statusCode).toBe(204);
+    expect((await c.get(`${DATA}/schoolYearTypes/${y2025}`)).statusCode).toBe(404);
+    expect((await c.post(`${DATA}/sessions`, sessionBody((await c.get(`${DATA}/schools`)).json()[0].schoolId, { schoolYearTypeReference: { schoolYear: 2025 } }))).statusCode).toBe(409);
   });
 
   it('termDescriptors and gradingPeriodDescriptors: list, get, POST; a new term descriptor maps to a session type', async () => {
@@ -126,7 +136,10 @@ describe.each(drivers())('Ed-Fi reference resources on %s', (driver) => {
 
     const created = await c.post(`${DATA}/termDescriptors`, { namespace: 'uri://ks.gov/TermDescriptor', codeValue: 'Block 1', shortDescription: 'Block 1', _ext: { termbridge: { sessionType: 'term' } } });
     expect(created.statusCode).toBe(201);
-    expect((await c.post(`${DATA}/termDescriptors`, { namespace: 'uri://ks.gov/TermDescriptor', codeValue: 'Block 1', shortDescription: 'First block' })).statusCode).toBe(200);
+    const renamed = await c.post(`${DATA}/termDescriptors`, { namespace: 'uri://ks.gov/TermDescriptor', codeValue: 'Block 1', shortDescription: 'First block' });
+    expect(renamed.statusCode).toBe(200);
+    // The same body again changes nothing: same ETag.
+    expect((await c.post(`${DATA}/termDescriptors`, { namespace: 'uri://ks.gov/TermDescriptor', codeValue: 'Block 1', shortDescription: 'First block' })).headers.etag).toBe(renamed.headers.etag);
     const { id } = await c.create(`${DATA}/sessions`, sessionBody(schoolId, { sessionName: 'Block 1', termDescriptor: 'uri://ks.gov/TermDescriptor#Block 1' }));
     const uuid = id.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
     expect((await new SessionRepository(t.store.db).get(tenant.tenantId, uuid))!.type).toBe('term');

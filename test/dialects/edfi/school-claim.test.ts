@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROSTER_READONLY } from '../../../src/dialects/oneroster/scopes.ts';
 import { newClient } from '../../auth/auth-app.ts';
 import { createTenant, drivers, startApp, type TestApp, type TestTenant } from '../../harness.ts';
-import { DATA, edfiClient, gradingPeriodBody, sessionBody, type EdfiClient } from './edfi-fixtures.ts';
+import { DATA, edfiClient, gradingPeriodBody, schoolBody, sessionBody, type EdfiClient } from './edfi-fixtures.ts';
 
 const AUTHORIZATION = 'urn:ed-fi:api:security:authorization';
 
@@ -69,7 +69,7 @@ describe.each(drivers())('Ed-Fi school EdOrg claim on %s', (driver) => {
     expectDenied(await as('PUT', `${DATA}/sessions/${ids.mineSession}`, sessionBody(theirs)));
     expectDenied(await as('DELETE', `${DATA}/sessions/${ids.theirsSession}`));
     expectDenied(await as('DELETE', `${DATA}/gradingPeriods/${ids.theirsGp}`));
-    expectDenied(await as('PUT', `${DATA}/schools/${theirSchool}`, { schoolId: theirs, nameOfInstitution: 'Taken Over' }));
+    expectDenied(await as('PUT', `${DATA}/schools/${theirSchool}`, schoolBody(theirs, { nameOfInstitution: 'Taken Over' })));
     // Nothing of theirs changed.
     expect((await district.get(`${DATA}/sessions?schoolId=${theirs}`)).json()).toHaveLength(2);
     expect((await as('POST', `${DATA}/sessions`, sessionBody(mine, { sessionName: 'Summer', beginDate: '2026-06-01', endDate: '2026-07-15' }))).statusCode).toBe(201);

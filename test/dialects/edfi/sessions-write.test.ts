@@ -263,8 +263,12 @@ describe.each(drivers())('Ed-Fi sessions writes on %s', (driver) => {
     const unknown = await c.post(`${DATA}/sessions`, sessionBody(schoolId, { sessionName: 'Y', gradingPeriods: [{ gradingPeriodReference: { ...ref, gradingPeriodName: 'Nope' } }] }));
     expect(unknown.statusCode).toBe(409);
     expect(unknown.json().detail).toBe("The referenced 'GradingPeriod' item does not exist.");
+    // Ed-Fi does not require a session's grading periods to lie within its dates: ODS accepts this.
     const outside = await c.post(`${DATA}/sessions`, sessionBody(schoolId, { sessionName: 'Z', beginDate: '2025-09-01', gradingPeriods: [{ gradingPeriodReference: ref }] }));
-    expect(outside.statusCode).toBe(400);
+    expect(outside.statusCode).toBe(201);
+    const outsideId = String(outside.headers.location).split('/').pop()!;
+    expect((await c.get(`${DATA}/sessions/${outsideId}`)).json().gradingPeriods).toEqual([{ gradingPeriodReference: expect.objectContaining(ref) }]);
+    expect((await c.del(`${DATA}/sessions/${outsideId}`)).statusCode).toBe(204);
 
     const referenced = await c.del(`${DATA}/gradingPeriods/${gp.id}`);
     expect(referenced.statusCode).toBe(409);

@@ -24,10 +24,10 @@ import { ReferenceResolver } from '../reference-resolution.ts';
 import { fromEdfiId, toEdfiId } from '../resource-id.ts';
 import { authorizeSchool } from '../school-claim.ts';
 import { violationsToErrors } from '../session-mapping.ts';
-import { checkIfMatch, deleteIfMatch, ifMatch, writeBody } from '../write-request.ts';
+import { checkIfMatch, deleteIfMatch, ifMatch, itemId, writeBody } from '../write-request.ts';
 import { registerMethodNotAllowed } from './method-not-allowed.ts';
 import { registerSessionCollection } from './session-collection.ts';
-import { linkTargets } from './sessions.ts';
+import { dataVersionOf, linkTargets } from '../link-targets.ts';
 import { registerTrackedChanges } from './tracked-changes.ts';
 
 type Executor = Kysely<Tables> | Transaction<Tables>;
@@ -45,9 +45,9 @@ const FilterSchemas = {
   totalInstructionalDays: Type.Optional(Type.Integer()),
 };
 
-async function toWire(db: Executor, tenantId: string, rows: Session[]) {
+async function toWire(db: Executor, request: FastifyRequest, rows: Session[]) {
   if (rows.length === 0) return [];
-  const targets = await linkTargets(db, tenantId, rows.map((s) => s.schoolYear));
+  const targets = await linkTargets(db, tenantOf(request), rows.map((s) => s.schoolYear), dataVersionOf(request));
   return rows.map((s) => gradingPeriodToWire(s, targets));
 }
 
@@ -84,7 +84,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
     filters: GRADING_PERIOD_FILTERS,
     conditions: gradingPeriodFilterConditions,
     find: (tenantId, query) => new SessionRepository(db).find(tenantId, query),
-    toWire: (tenantId, rows) => toWire(db, tenantId, rows),
+    toWire: (request, rows) => toWire(db, request, rows),
     querySchema: Type.Object({ ...PagingQuery, ...FilterSchemas }),
     itemSchema: GradingPeriodSchema,
     filterSchemas: FilterSchemas,
@@ -102,7 +102,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
       authorizeSchool(request, s.schoolId);
       reply.header('etag', etagHeader(s.changeVersion));
       if (parseEtag(request.headers['if-none-match']) === s.changeVersion) return reply.code(304).send();
-      return (await toWire(db, tenantId, [s]))[0];
+      return (await toWire(db, request, [s]))[0];
     },
   );
 
@@ -144,7 +144,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
     { summary: 'Update a grading period by id (its natural key cannot change)', params: ItemParams, body: GradingPeriodBody, headers: Headers.ifMatch, response: { 204: Empty } },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const tenantId = tenantOf(request);
-      const id = fromEdfiId((request.params as { id: string }).id);
+      const id = itemId(request, { malformed: 'badRequest' });
       const w = parseBody(request, false);
       const expected = ifMatch(request);
       const updated = await db.transaction().execute(async (tx) => {
@@ -181,7 +181,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
     { summary: 'Delete a grading period by id (refused while a session references it)', params: ItemParams, headers: Headers.ifMatch, response: { 204: Empty } },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const tenantId = tenantOf(request);
-      const id = fromEdfiId((request.params as { id: string }).id);
+      const id = itemId(request, { malformed: 'badRequest' });
       const expected = deleteIfMatch(request);
       await db.transaction().execute(async (tx) => {
         const repo = new SessionRepository(tx);

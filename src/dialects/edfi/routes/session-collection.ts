@@ -5,16 +5,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { and, type Condition, type Query } from '../../../query/ast.ts';
 import { SessionRepository, type SessionWithSeq } from '../../../store/session-repository.ts';
-import { changeWindowConditions, pagingHeaders, toStoreQuery } from '../collection-query.ts';
+import { changeWindowConditions, pagingHeaders, partitionSize, partitionTokens, toStoreQuery } from '../collection-query.ts';
 import { DATA, route, tenantOf, type EdfiRoutes } from '../edfi-route.ts';
-import { encodePageToken, LAST_ROW } from '../page-token.ts';
 import { parameterValidationFailed } from '../problem-details.ts';
 import { parseCollectionQuery, parsePartitionsQuery, type FilterSpec, type FilterValue, type RawQuery } from '../query-params.ts';
 import { PageTokens, PartitionsQuery } from '../schemas.ts';
 import { claimConditions } from '../school-claim.ts';
-
-/** ODS's minimum partition size: 5 × its default page size limit. */
-const MIN_PARTITION_SIZE = 2500;
 
 export interface SessionCollection {
   resource: string;
@@ -23,7 +19,7 @@ export interface SessionCollection {
   conditions(filters: Record<string, FilterValue>): Condition[];
   /** The store read and the mapping of its rows (one batch, so references are looked up once per page). */
   find(tenantId: string, query: Query): Promise<{ rows: SessionWithSeq[]; total?: number }>;
-  toWire(tenantId: string, rows: SessionWithSeq[]): Promise<unknown[]>;
+  toWire(request: FastifyRequest, rows: SessionWithSeq[]): Promise<unknown[]>;
   querySchema: TSchema;
   itemSchema: TSchema;
   filterSchemas: Record<string, TSchema>;
@@ -42,7 +38,7 @@ export function registerSessionCollection(r: EdfiRoutes, c: SessionCollection): 
       const tenantId = tenantOf(request);
       const found = await c.find(tenantId, toStoreQuery(q, c.view, [...c.conditions(q.filters), ...claimConditions(request)]));
       reply.headers(pagingHeaders(q, found.rows, found.total));
-      return c.toWire(tenantId, found.rows);
+      return c.toWire(request, found.rows);
     },
   );
 
@@ -60,12 +56,7 @@ export function registerSessionCollection(r: EdfiRoutes, c: SessionCollection): 
       const where = and(c.view, ...c.conditions(q.filters), ...claimConditions(request), ...changeWindowConditions(q));
       const count = await repo.count(tenantId, { where });
       if (count === 0) return { pageTokens: [] };
-      const perPartition = Math.ceil(count / q.number);
-      const size = q.allowSmallPartitions ? Math.max(1, perPartition) : Math.max(perPartition, MIN_PARTITION_SIZE);
-      const starts = await repo.rowSeqBoundaries(tenantId, { where }, size);
-      return {
-        pageTokens: starts.map((from, i) => encodePageToken({ from, to: i + 1 < starts.length ? starts[i + 1]! - 1 : LAST_ROW })),
-      };
+      return { pageTokens: partitionTokens(await repo.rowSeqBoundaries(tenantId, { where }, partitionSize(count, q))) };
     },
   );
 }

@@ -7,7 +7,8 @@ import type { Session, SessionInput } from '../../../domain/session.ts';
 import type { Tables } from '../../../store/schema.ts';
 import { SessionRepository, type SessionWithGradingPeriods, type SessionWithSeq } from '../../../store/session-repository.ts';
 import { and, eq } from '../../../query/ast.ts';
-import { TenantRepository, type Org } from '../../../store/tenant-repository.ts';
+import type { Org } from '../../../store/tenant-repository.ts';
+import { dataVersionOf, linkTargets } from '../link-targets.ts';
 import { DATA, itemLocation, route, tenantOf, type EdfiRoutes } from '../edfi-route.ts';
 import { isEdfiSession, SESSIONS_VIEW } from '../edfi-view.ts';
 import { etagHeader, parseEtag } from '../etag.ts';
@@ -25,10 +26,9 @@ import {
   sessionToWire,
   unchanged,
   violationsToErrors,
-  type LinkTargets,
   type WireSession,
 } from '../session-mapping.ts';
-import { checkIfMatch, deleteIfMatch, ifMatch, writeBody } from '../write-request.ts';
+import { checkIfMatch, deleteIfMatch, ifMatch, itemId, writeBody } from '../write-request.ts';
 import { registerMethodNotAllowed } from './method-not-allowed.ts';
 import { registerSessionCollection } from './session-collection.ts';
 import { registerTrackedChanges } from './tracked-changes.ts';
@@ -36,24 +36,9 @@ import { registerTrackedChanges } from './tracked-changes.ts';
 type Executor = Kysely<Tables> | Transaction<Tables>;
 const RESOURCE = 'sessions';
 
-// A school year's row id never changes and school years are never deleted, so the ids the
-// links need are cached per store and tenant, and re-read only when a year is missing.
-const schoolYearIdCache = new WeakMap<object, Map<string, Map<number, string>>>();
-
-export async function linkTargets(db: Executor, tenantId: string, years: (number | null)[] = []): Promise<LinkTargets> {
-  const byTenant = schoolYearIdCache.get(db) ?? new Map<string, Map<number, string>>();
-  schoolYearIdCache.set(db, byTenant);
-  const cached = byTenant.get(tenantId);
-  if (cached && years.every((y) => y === null || cached.has(y))) return { schoolYearIds: cached };
-  const rows = await new TenantRepository(db).schoolYears(tenantId);
-  const ids = new Map(rows.map((y) => [y.schoolYear, y.id]));
-  byTenant.set(tenantId, ids);
-  return { schoolYearIds: ids };
-}
-
-async function sessionsToWire(db: Executor, tenantId: string, rows: SessionWithGradingPeriods[]) {
+async function sessionsToWire(db: Executor, request: FastifyRequest, rows: SessionWithGradingPeriods[]) {
   if (rows.length === 0) return [];
-  const targets = await linkTargets(db, tenantId, rows.map((s) => s.schoolYear));
+  const targets = await linkTargets(db, tenantOf(request), rows.map((s) => s.schoolYear), dataVersionOf(request));
   return rows.map((s) => sessionToWire(s, s.gradingPeriods, targets));
 }
 
@@ -66,6 +51,8 @@ function parseBody(request: FastifyRequest, refuseId: boolean): WireSession {
 interface Resolved {
   input: SessionInput;
   gradingPeriodIds: string[];
+  /** What the calendar would flag but Ed-Fi accepts (grading periods outside the session's dates). */
+  warnings: string[];
 }
 
 /** References → canonical input, checked against the domain rules every dialect shares. */
@@ -82,13 +69,17 @@ async function resolve(tx: Executor, tenantId: string, w: WireSession, existing:
     if (parent && parent.status === 'active') violations.push(...validateWithinParent(input, parent));
   }
   const errors = violationsToErrors(violations);
-  // A grading period a session lists lies inside the session (the domain's rule).
-  gradingPeriods.forEach((gp, i) => {
-    for (const v of validateWithinParent(gp, { name: input.name, beginDate: input.beginDate, endDate: input.endDate }))
-      (errors[`$.gradingPeriods[${i}].gradingPeriodReference`] ??= []).push(`Grading period '${gp.name}': ${v.message}`);
-  });
   if (Object.keys(errors).length > 0) throw dataValidationFailed(errors);
-  return { input, gradingPeriodIds: gradingPeriods.map((g) => g.id) };
+  // Ed-Fi does not require a session's grading periods to lie within its dates (ODS accepts
+  // them), so neither does this API; a grading period outside is only worth a warning.
+  const warnings = gradingPeriods.flatMap((gp) =>
+    validateWithinParent(gp, { name: input.name, beginDate: input.beginDate, endDate: input.endDate }).map((v) => `Grading period '${gp.name}': ${v.message}`),
+  );
+  return { input, gradingPeriodIds: gradingPeriods.map((g) => g.id), warnings };
+}
+
+function warnOutside(request: FastifyRequest, warnings: string[]): void {
+  if (warnings.length > 0) request.log.warn({ warnings }, 'Ed-Fi session accepted with grading periods outside its dates');
 }
 
 async function visibleSession(repo: SessionRepository, tenantId: string, id: string | null): Promise<SessionWithSeq | null> {
@@ -111,7 +102,7 @@ export function registerSessions(r: EdfiRoutes): void {
     filters: SESSION_FILTERS,
     conditions: sessionFilterConditions,
     find: (tenantId, query) => new SessionRepository(db).findWithGradingPeriods(tenantId, query),
-    toWire: (tenantId, rows) => sessionsToWire(db, tenantId, rows as SessionWithGradingPeriods[]),
+    toWire: (request, rows) => sessionsToWire(db, request, rows as SessionWithGradingPeriods[]),
     querySchema: SessionQuery,
     itemSchema: SessionSchema,
     filterSchemas: Object.fromEntries(Object.keys(SESSION_FILTERS).map((k) => [k, SessionQuery.properties[k as keyof typeof SessionQuery.properties]])),
@@ -133,7 +124,7 @@ export function registerSessions(r: EdfiRoutes): void {
       authorizeSchool(request, s.schoolId);
       reply.header('etag', etagHeader(s.changeVersion));
       if (parseEtag(request.headers['if-none-match']) === s.changeVersion) return reply.code(304).send();
-      const [wire] = await sessionsToWire(db, tenantId, [s]);
+      const [wire] = await sessionsToWire(db, request, [s]);
       return wire;
     },
   );
@@ -152,7 +143,8 @@ export function registerSessions(r: EdfiRoutes): void {
         const repo = new SessionRepository(tx);
         const school = await new ReferenceResolver(tx, tenantId).school(w.schoolId);
         const existing = await repo.findByNaturalKey(tenantId, school.id, w.schoolYear, w.sessionName);
-        const { input, gradingPeriodIds } = await resolve(tx, tenantId, w, existing, school);
+        const { input, gradingPeriodIds, warnings } = await resolve(tx, tenantId, w, existing, school);
+        warnOutside(request, warnings);
         if (!existing) {
           const created = await repo.insert(tenantId, input);
           await repo.setGradingPeriods(tenantId, created.id, gradingPeriodIds);
@@ -187,7 +179,7 @@ export function registerSessions(r: EdfiRoutes): void {
     },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const tenantId = tenantOf(request);
-      const id = fromEdfiId((request.params as { id: string }).id);
+      const id = itemId(request, { malformed: 'badRequest' });
       // The route's id is authoritative; an id in the body is ignored, as ODS does.
       const w = parseBody(request, false);
       const expected = ifMatch(request);
@@ -198,7 +190,8 @@ export function registerSessions(r: EdfiRoutes): void {
         authorizeSchool(request, existing.schoolId);
         authorizeSchool(request, w.schoolId);
         checkIfMatch(expected, existing.changeVersion);
-        const { input, gradingPeriodIds } = await resolve(tx, tenantId, w, existing);
+        const { input, gradingPeriodIds, warnings } = await resolve(tx, tenantId, w, existing);
+        warnOutside(request, warnings);
         const holder = await repo.findByNaturalKey(tenantId, input.schoolOrgId!, input.schoolYear!, input.name);
         if (holder && holder.id !== existing.id)
           throw nonUniqueIdentity(`A session with schoolId ${w.schoolId}, schoolYear ${w.schoolYear} and sessionName '${w.sessionName}' already exists.`);
@@ -224,7 +217,7 @@ export function registerSessions(r: EdfiRoutes): void {
     { summary: 'Delete a session by id (refused while course sections or child sessions use it)', params: ItemParams, headers: Headers.ifMatch, response: { 204: Empty } },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const tenantId = tenantOf(request);
-      const id = fromEdfiId((request.params as { id: string }).id);
+      const id = itemId(request, { malformed: 'badRequest' });
       const expected = deleteIfMatch(request);
       await db.transaction().execute(async (tx) => {
         const repo = new SessionRepository(tx);

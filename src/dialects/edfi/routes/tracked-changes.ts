@@ -12,7 +12,7 @@ export function registerTrackedChanges(r: EdfiRoutes, resource: string, options:
   const changes = () => new ChangeLogRepository(r.ctx.store.db);
   const parse = (raw: unknown) => {
     const q = parseTrackedChangesQuery((raw ?? {}) as RawQuery);
-    if (!q.ok) throw parameterValidationFailed(q.message, 'Parameters supplied to the request were invalid.');
+    if (!q.ok) throw parameterValidationFailed(q.errors, 'Parameters supplied to the request were invalid.');
     return q.value;
   };
 
