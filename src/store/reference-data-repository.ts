@@ -12,7 +12,7 @@ export class ReferenceDataRepository {
 
   /** Renames a school; with `expectedChangeVersion`, only if unchanged since ('conflict'). */
   async updateSchool(tenantId: string, id: string, name: string, expectedChangeVersion?: number): Promise<'ok' | 'conflict'> {
-    const r = await sql`UPDATE orgs SET name = ${name}, updated_at = now(), change_version = nextval('change_version_seq')
+    const r = await sql`UPDATE orgs SET name = ${name}
       WHERE tenant_id = ${tenantId} AND id = ${id} AND kind = 'school' AND status = 'active'
       ${expectedChangeVersion === undefined ? sql`` : sql`AND change_version = ${expectedChangeVersion}`}`.execute(this.db);
     return Number(r.numAffectedRows ?? 0) > 0 ? 'ok' : 'conflict';
@@ -25,7 +25,7 @@ export class ReferenceDataRepository {
   }
 
   async deleteSchool(tenantId: string, id: string, schoolId: number, expectedChangeVersion?: number): Promise<'ok' | 'conflict'> {
-    const r = await sql`UPDATE orgs SET status = 'deleted', updated_at = now(), change_version = nextval('change_version_seq')
+    const r = await sql`UPDATE orgs SET status = 'deleted'
       WHERE tenant_id = ${tenantId} AND id = ${id} AND kind = 'school' AND status = 'active'
       ${expectedChangeVersion === undefined ? sql`` : sql`AND change_version = ${expectedChangeVersion}`}`.execute(this.db);
     if (Number(r.numAffectedRows ?? 0) === 0) return 'conflict';
@@ -37,8 +37,7 @@ export class ReferenceDataRepository {
   async upsertSchoolYear(tenantId: string, schoolYear: number, description: string, isCurrent: boolean): Promise<boolean> {
     const r = await sql<{ inserted: boolean }>`INSERT INTO school_years (tenant_id, school_year, description, is_current, id)
       VALUES (${tenantId}, ${schoolYear}, ${description}, ${isCurrent}, ${randomUUID()})
-      ON CONFLICT (tenant_id, school_year) DO UPDATE SET description = excluded.description, is_current = excluded.is_current,
-        updated_at = now(), change_version = nextval('change_version_seq')
+      ON CONFLICT (tenant_id, school_year) DO UPDATE SET description = excluded.description, is_current = excluded.is_current
       RETURNING (xmax = 0) AS inserted`.execute(this.db);
     if (isCurrent) await sql`UPDATE school_years SET is_current = false WHERE tenant_id = ${tenantId} AND school_year <> ${schoolYear} AND is_current`.execute(this.db);
     return r.rows[0]?.inserted === true;
@@ -52,8 +51,7 @@ export class ReferenceDataRepository {
     const r = await sql<{ id: string; inserted: boolean }>`INSERT INTO descriptors (tenant_id, id, kind, namespace, code_value, short_description, description, session_type)
       VALUES (${tenantId}, ${randomUUID()}, ${d.kind}, ${d.namespace}, ${d.codeValue}, ${d.shortDescription}, ${d.description}, ${d.sessionType})
       ON CONFLICT (tenant_id, kind, namespace, code_value) DO UPDATE SET short_description = excluded.short_description,
-        description = excluded.description, session_type = coalesce(excluded.session_type, descriptors.session_type),
-        updated_at = now(), change_version = nextval('change_version_seq')
+        description = excluded.description, session_type = coalesce(excluded.session_type, descriptors.session_type)
       RETURNING id, (xmax = 0) AS inserted`.execute(this.db);
     const row = r.rows[0]!;
     return { id: row.id, inserted: row.inserted };

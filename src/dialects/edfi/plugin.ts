@@ -3,6 +3,7 @@
 // rules every route shares, and the answer to body-parsing errors in Ed-Fi's words.
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
+import { boundChangeWindowsByHorizon } from './change-window-horizon.ts';
 import type { EdfiRoutes } from './edfi-route.ts';
 import { dataValidationFailed, EdfiProblem, emptyBody, formatEdfiError, nonUniqueIdentity, snapshotNotFound, snapshotsAreReadOnly, unsupportedMediaType } from './problem-details.ts';
 import { registerDescriptors } from './routes/descriptors.ts';
@@ -48,6 +49,7 @@ export const edfiPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
     return reply.code(problem.body.status).type('application/json; charset=utf-8').send(problem.body);
   });
 
+  boundChangeWindowsByHorizon(r);
   registerSessions(r);
   registerGradingPeriods(r);
   registerSchools(r);

@@ -1,0 +1,23 @@
+// A change query's window ends at the tenant's change horizon (src/store/change-horizon.ts), so
+// a client that moves its minChangeVersion past what it was answered never skips a change
+// committed later. The store bounds the reads it answers itself (sessions, grading periods, the
+// change log); schools, school years and descriptors are windowed in memory by their routes, so
+// the window is also fixed here, once per request and before any route reads: the horizon has
+// to be taken before the snapshot it bounds.
+import type { FastifyRequest } from 'fastify';
+import { changeHorizon } from '../../store/change-horizon.ts';
+import { tenantOf, type EdfiRoutes } from './edfi-route.ts';
+import { parseChangeWindow, type RawQuery } from './query-params.ts';
+
+export function boundChangeWindowsByHorizon(r: EdfiRoutes): void {
+  r.app.addHook('preHandler', async (request: FastifyRequest) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || !request.principal) return;
+    const query = request.query as RawQuery | undefined;
+    if (!query || (query.minChangeVersion === undefined && query.maxChangeVersion === undefined)) return;
+    const window = parseChangeWindow(query);
+    if (!window.ok) return; // the route answers the bad value in ODS's words
+    const { version } = await changeHorizon(r.ctx.store.db, tenantOf(request));
+    const max = window.value.maxChangeVersion;
+    if (max === undefined || max > version) query.maxChangeVersion = String(version);
+  });
+}
