@@ -1,8 +1,9 @@
 // Ten writers at once on PostgreSQL while consumers follow the changes the way the README tells
 // them to: an Ed-Fi change-query follower (availableChangeVersions, then the window
 // minChangeVersion..newestChangeVersion read with Next-Page-Token) and two OneRoster delta
-// followers (`dateLastModified>'<newest seen>'`, and the keyset form that pages any delta).
-// Every committed update must reach every follower exactly once.
+// followers (`dateLastModified>'<newest seen>'`, and the keyset form that pages any delta), and
+// an Edlink `updated_date` follower. Every committed update must reach every follower, and the
+// Ed-Fi and OneRoster ones exactly once (the Edlink recipe re-reads by design).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,18 +149,54 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('following changes while ten wri
     }
   }
 
+  type EdlinkSession = { id: string; updated_date: string; properties: { total_instructional_days?: number } };
+
+  /**
+   * The README's Edlink recipe: walk `updated_date gt X` to the end of `$next`, then X = the
+   * largest updated_date on that walk's first page.
+   */
+  async function followEdlink(h: Record<string, string>, stopped: () => boolean, got: Deliveries): Promise<void> {
+    const newest = await app.inject({ url: `/api/v2/graph/sessions?$last=1`, headers: h });
+    let since = (newest.json().$data as EdlinkSession[])[0]!.updated_date;
+    for (let finalRound = false; ; ) {
+      finalRound = stopped();
+      if (finalRound) await sleep(5);
+      const filter = JSON.stringify({ updated_date: [{ operator: 'gt', value: since }] });
+      let url: string | null = `/api/v2/graph/sessions?$first=500&$filter=${encodeURIComponent(filter)}`;
+      let firstPage: EdlinkSession[] | null = null;
+      while (url) {
+        const r = await app.inject({ url, headers: h });
+        if (r.statusCode !== 200) throw new Error(`Edlink: ${r.statusCode} ${r.body}`);
+        const body = r.json() as { $data: EdlinkSession[]; $next?: string };
+        for (const s of body.$data) if (s.properties.total_instructional_days === UPDATED_DAYS) got.add(s.id);
+        firstPage ??= body.$data;
+        url = body.$next ? new URL(body.$next).pathname + new URL(body.$next).search : null;
+      }
+      for (const s of firstPage ?? []) if (s.updated_date > since) since = s.updated_date;
+      if (finalRound && (firstPage ?? []).length === 0) return;
+      if (!finalRound) await sleep(2);
+    }
+  }
+
   it(`every follower receives each of ${UPDATES} updates exactly once`, { timeout: 120_000 }, async () => {
     const tenant = await createTenant({ store });
     const targets = await seed(tenant);
     const writers = await Promise.all(Array.from({ length: WRITERS }, () => tenant.auth(['edfi:read', 'edfi:write'])));
     const edfi = await tenant.auth(['edfi:read']);
     const oneRoster = await tenant.auth([ROSTER_CORE_READONLY]);
+    const edlink = await tenant.auth(['edlink:read']);
     let done = false;
     const stopped = () => done;
     const viaEdfi = new Deliveries();
     const viaDelta = new Deliveries();
     const viaKeyset = new Deliveries();
-    const followers = Promise.all([followEdfi(edfi, stopped, viaEdfi), followOneRoster(oneRoster, stopped, viaDelta, false), followOneRoster(oneRoster, stopped, viaKeyset, true)]);
+    const viaEdlink = new Deliveries();
+    const followers = Promise.all([
+      followEdfi(edfi, stopped, viaEdfi),
+      followOneRoster(oneRoster, stopped, viaDelta, false),
+      followOneRoster(oneRoster, stopped, viaKeyset, true),
+      followEdlink(edlink, stopped, viaEdlink),
+    ]);
     try {
       await writeAll(writers, targets);
     } finally {
@@ -167,9 +204,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('following changes while ten wri
     }
     await followers;
     const updated = targets.map((x) => x.id);
-    const reports = { edfi: viaEdfi.report(updated), oneRosterDelta: viaDelta.report(updated), oneRosterKeyset: viaKeyset.report(updated) };
+    const reports = { edfi: viaEdfi.report(updated), oneRosterDelta: viaDelta.report(updated), oneRosterKeyset: viaKeyset.report(updated), edlink: viaEdlink.report(updated) };
     console.log('followers after %d updates by %d writers: %j', UPDATES, WRITERS, reports);
     const clean = { updates: UPDATES, missed: 0, seenTwice: 0 };
-    expect(reports).toEqual({ edfi: clean, oneRosterDelta: clean, oneRosterKeyset: clean });
+    expect(reports).toEqual({ edfi: clean, oneRosterDelta: clean, oneRosterKeyset: clean, edlink: { updates: UPDATES, missed: 0, seenTwice: expect.any(Number) } });
   });
 });

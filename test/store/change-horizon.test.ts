@@ -81,6 +81,29 @@ describe.each(drivers())('change versions and the horizon on %s', (driver) => {
     expect((await changeHorizon(t.store.db, tenant.tenantId)).version).toBeGreaterThanOrEqual(later.changeVersion);
   });
 
+  it('keeps one version per tenant in a transaction that switches between tenants', async () => {
+    const [a, b] = [await createTenant(t), await createTenant(t)];
+    const locksBefore = await advisoryLocksHeld();
+    const [a1, b1, a2, b2] = await t.store.db.transaction().execute(async (tx) => {
+      const repo = new SessionRepository(tx);
+      const out = [];
+      for (const [tenant, name] of [[a, 'A1'], [b, 'B1'], [a, 'A2'], [b, 'B2']] as const) out.push(await repo.insert(tenant.tenantId, session(tenant, name)));
+      // WRITER, VERSION and TIME once per tenant, however often it switches.
+      expect((await advisoryLocksHeld(tx)) - locksBefore).toBe(6);
+      return out;
+    });
+    expect(a2!.changeVersion).toBe(a1!.changeVersion);
+    expect(b2!.changeVersion).toBe(b1!.changeVersion);
+    expect(b1!.changeVersion).toBeGreaterThan(a1!.changeVersion);
+    expect(a2!.updatedAt).toBe(a1!.updatedAt);
+  });
+
+  /** Two-key advisory locks (migration 010's) this backend, or `db`'s, holds. */
+  async function advisoryLocksHeld(db: Transaction<Tables> | TestApp['store']['db'] = t.store.db): Promise<number> {
+    const r = await sql<{ n: string }>`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND pid = pg_backend_pid()`.execute(db);
+    return Number(r.rows[0]!.n);
+  }
+
   it('is not held back by a rolled-back transaction', async () => {
     const tenant = await createTenant(t);
     let taken = 0;
