@@ -10,7 +10,7 @@ import { ResponseCache, responseCacheKey } from './response-cache.ts';
 /**
  * Reads whose answers depend only on tables migration 007 counts writes to, and on nothing
  * else that changes: not the clock (Canvas's `current` term, Edlink's expiring cursors), not the
- * change-version sequence (availableChangeVersions), not SIS staging tables.
+ * change horizon (availableChangeVersions; see followsChanges), not SIS staging tables.
  */
 export const CACHEABLE_READS: ReadonlySet<string> = new Set(
   [
@@ -26,6 +26,19 @@ export const CACHEABLE_READS: ReadonlySet<string> = new Set(
 
 /** Conditional and snapshot reads are answered by their routes, which know ETags and snapshots. */
 const ANSWERED_BY_ROUTE = ['if-none-match', 'if-modified-since', 'if-match', 'use-snapshot'];
+
+/**
+ * Reads that follow changes — an Ed-Fi change window, a OneRoster filter on dateLastModified —
+ * end at the tenant's change horizon (src/store/change-horizon.ts), which also moves when a
+ * transaction rolls back or time passes, neither of which counts as a write: such an answer
+ * could stay short of the horizon for good, so it is never kept.
+ */
+export function followsChanges(query: unknown): boolean {
+  const q = (query ?? {}) as Record<string, unknown>;
+  if (q.minChangeVersion !== undefined || q.maxChangeVersion !== undefined) return true;
+  const filter = q.filter;
+  return filter !== undefined && /datelastmodified/i.test(String(filter));
+}
 
 /** Headers that belong to one exchange, not to the resource. */
 const NOT_STORED = /^(content-length|date|connection|keep-alive|transfer-encoding|set-cookie|retry-after|x-ratelimit-.*)$/i;
@@ -87,7 +100,7 @@ export function registerCachedReads(app: FastifyInstance, store: Store, maxBytes
     if (!cache || request.method !== 'GET') return;
     const url = request.routeOptions.url;
     if (url === undefined || !CACHEABLE_READS.has(routeKey('GET', url))) return;
-    if (ANSWERED_BY_ROUTE.some((h) => request.headers[h] !== undefined)) return;
+    if (ANSWERED_BY_ROUTE.some((h) => request.headers[h] !== undefined) || followsChanges(request.query)) return;
     const key = responseCacheKey({
       tenantId: request.principal.tenantId,
       scopes: request.principal.scopes,

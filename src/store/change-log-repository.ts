@@ -1,6 +1,9 @@
 // Reads the change log: tombstones and key changes per resource in a change-version window,
-// the way Ed-Fi's /deletes and /keyChanges (and any other delta reader) need them.
+// the way Ed-Fi's /deletes and /keyChanges (and any other delta reader) need them. A window
+// ends at the tenant's change horizon (see change-horizon.ts). A transaction logs all its rows
+// under one version; row_seq orders them within it.
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { changeHorizon } from './change-horizon.ts';
 import type { Tables } from './schema.ts';
 
 type Executor = Kysely<Tables> | Transaction<Tables>;
@@ -47,7 +50,7 @@ function notRecreated(w: ChangeWindow) {
   return sql`NOT EXISTS (
     SELECT 1 FROM sessions s JOIN orgs o ON o.tenant_id = s.tenant_id AND o.id = s.school_org_id
     WHERE c.resource IN ('sessions', 'gradingPeriods') AND s.tenant_id = c.tenant_id AND s.status = 'active'
-      AND s.change_version > c.change_version
+      AND s.change_version >= c.change_version
       ${w.maxChangeVersion === undefined ? sql`` : sql`AND s.change_version <= ${w.maxChangeVersion}`}
       AND (s.type = 'gradingPeriod') = (c.resource = 'gradingPeriods')
       AND o.school_id = (c.old_key->>'schoolId')::bigint AND s.school_year = (c.old_key->>'schoolYear')::int
@@ -58,11 +61,19 @@ function notRecreated(w: ChangeWindow) {
 export class ChangeLogRepository {
   constructor(private readonly db: Executor) {}
 
-  async deletes(tenantId: string, resource: string, window: ChangeWindow, page: TrackedPage): Promise<{ rows: TrackedDelete[]; total?: number }> {
+  /** A window (min and/or max given) ends at the horizon; no window reads the whole log as committed. */
+  private async settled(tenantId: string, w: ChangeWindow): Promise<ChangeWindow> {
+    if (w.minChangeVersion === undefined && w.maxChangeVersion === undefined) return w;
+    const { version } = await changeHorizon(this.db, tenantId);
+    return { ...w, maxChangeVersion: Math.min(w.maxChangeVersion ?? version, version) };
+  }
+
+  async deletes(tenantId: string, resource: string, requested: ChangeWindow, page: TrackedPage): Promise<{ rows: TrackedDelete[]; total?: number }> {
+    const window = await this.settled(tenantId, requested);
     const where = sql`c.tenant_id = ${tenantId} AND c.resource = ${resource} AND c.kind = 'delete'${windowSql(window)} AND ${notRecreated(window)}`;
     const rows = await sql<{ entity_id: string; change_version: string; old_key: Record<string, unknown> }>`
       SELECT c.entity_id, c.change_version, c.old_key FROM change_log c WHERE ${where}
-      ORDER BY c.change_version LIMIT ${page.limit} OFFSET ${page.offset}`.execute(this.db);
+      ORDER BY c.change_version, c.row_seq LIMIT ${page.limit} OFFSET ${page.offset}`.execute(this.db);
     const out: { rows: TrackedDelete[]; total?: number } = {
       rows: rows.rows.map((r) => ({ entityId: r.entity_id, changeVersion: Number(r.change_version), key: r.old_key ?? {} })),
     };
@@ -74,14 +85,15 @@ export class ChangeLogRepository {
   }
 
   /** One row per entity: the first old key and the last new key inside the window. */
-  async keyChanges(tenantId: string, resource: string, window: ChangeWindow, page: TrackedPage): Promise<{ rows: TrackedKeyChange[]; total?: number }> {
+  async keyChanges(tenantId: string, resource: string, requested: ChangeWindow, page: TrackedPage): Promise<{ rows: TrackedKeyChange[]; total?: number }> {
+    const window = await this.settled(tenantId, requested);
     const where = sql`c.tenant_id = ${tenantId} AND c.resource = ${resource} AND c.kind = 'keyChange'${windowSql(window)}`;
     const rows = await sql<{ entity_id: string; change_version: string; old_key: Record<string, unknown>; new_key: Record<string, unknown> }>`
       SELECT c.entity_id, max(c.change_version) AS change_version,
-        (array_agg(c.old_key ORDER BY c.change_version ASC))[1] AS old_key,
-        (array_agg(c.new_key ORDER BY c.change_version DESC))[1] AS new_key
+        (array_agg(c.old_key ORDER BY c.change_version ASC, c.row_seq ASC))[1] AS old_key,
+        (array_agg(c.new_key ORDER BY c.change_version DESC, c.row_seq DESC))[1] AS new_key
       FROM change_log c WHERE ${where}
-      GROUP BY c.entity_id ORDER BY max(c.change_version) LIMIT ${page.limit} OFFSET ${page.offset}`.execute(this.db);
+      GROUP BY c.entity_id ORDER BY max(c.change_version), max(c.row_seq) LIMIT ${page.limit} OFFSET ${page.offset}`.execute(this.db);
     const out: { rows: TrackedKeyChange[]; total?: number } = {
       rows: rows.rows.map((r) => ({ entityId: r.entity_id, changeVersion: Number(r.change_version), oldKey: r.old_key ?? {}, newKey: r.new_key ?? {} })),
     };

@@ -37,8 +37,7 @@ export class ReferenceDataRepository {
     expectedChangeVersion?: number,
   ): Promise<'ok' | 'conflict'> {
     const r = await sql`UPDATE orgs SET name = ${change.name},
-        edfi_document = ${change.document === undefined ? sql`edfi_document` : sql`${JSON.stringify(change.document)}::jsonb`},
-        updated_at = now(), change_version = nextval('change_version_seq')
+        edfi_document = ${change.document === undefined ? sql`edfi_document` : sql`${JSON.stringify(change.document)}::jsonb`}
       WHERE tenant_id = ${tenantId} AND id = ${id} AND kind = 'school' AND status = 'active'
       ${expectedChangeVersion === undefined ? sql`` : sql`AND change_version = ${expectedChangeVersion}`}`.execute(this.db);
     return affected(r) ? 'ok' : 'conflict';
@@ -51,7 +50,7 @@ export class ReferenceDataRepository {
   }
 
   async deleteSchool(tenantId: string, id: string, schoolId: number, expectedChangeVersion?: number): Promise<'ok' | 'conflict'> {
-    const r = await sql`UPDATE orgs SET status = 'deleted', updated_at = now(), change_version = nextval('change_version_seq')
+    const r = await sql`UPDATE orgs SET status = 'deleted'
       WHERE tenant_id = ${tenantId} AND id = ${id} AND kind = 'school' AND status = 'active'
       ${expectedChangeVersion === undefined ? sql`` : sql`AND change_version = ${expectedChangeVersion}`}`.execute(this.db);
     if (!affected(r)) return 'conflict';
@@ -63,8 +62,7 @@ export class ReferenceDataRepository {
   async upsertSchoolYear(tenantId: string, schoolYear: number, description: string, isCurrent: boolean): Promise<boolean> {
     const r = await sql<{ inserted: boolean }>`INSERT INTO school_years (tenant_id, school_year, description, is_current, id)
       VALUES (${tenantId}, ${schoolYear}, ${description}, ${isCurrent}, ${randomUUID()})
-      ON CONFLICT (tenant_id, school_year) WHERE status = 'active' DO UPDATE SET description = excluded.description, is_current = excluded.is_current,
-        updated_at = now(), change_version = nextval('change_version_seq')
+      ON CONFLICT (tenant_id, school_year) WHERE status = 'active' DO UPDATE SET description = excluded.description, is_current = excluded.is_current
       RETURNING (xmax = 0) AS inserted`.execute(this.db);
     if (isCurrent)
       await sql`UPDATE school_years SET is_current = false WHERE tenant_id = ${tenantId} AND school_year <> ${schoolYear} AND is_current AND status = 'active'`.execute(this.db);
@@ -80,7 +78,7 @@ export class ReferenceDataRepository {
   }
 
   async deleteSchoolYear(tenantId: string, id: string, expectedChangeVersion?: number): Promise<'ok' | 'conflict'> {
-    const r = await sql`UPDATE school_years SET status = 'deleted', is_current = false, updated_at = now(), change_version = nextval('change_version_seq')
+    const r = await sql`UPDATE school_years SET status = 'deleted', is_current = false
       WHERE tenant_id = ${tenantId} AND id = ${id} AND status = 'active'
       ${expectedChangeVersion === undefined ? sql`` : sql`AND change_version = ${expectedChangeVersion}`}`.execute(this.db);
     return affected(r) ? 'ok' : 'conflict';
@@ -94,8 +92,7 @@ export class ReferenceDataRepository {
         ${d.effectiveBeginDate}::date, ${d.effectiveEndDate}::date)
       ON CONFLICT (tenant_id, kind, namespace, code_value) WHERE status = 'active' DO UPDATE SET short_description = excluded.short_description,
         description = excluded.description, session_type = coalesce(excluded.session_type, descriptors.session_type),
-        effective_begin_date = excluded.effective_begin_date, effective_end_date = excluded.effective_end_date,
-        updated_at = now(), change_version = nextval('change_version_seq')
+        effective_begin_date = excluded.effective_begin_date, effective_end_date = excluded.effective_end_date
       RETURNING id, (xmax = 0) AS inserted`.execute(this.db);
     const row = r.rows[0]!;
     return { id: row.id, inserted: row.inserted };
@@ -118,7 +115,7 @@ export class ReferenceDataRepository {
     d: { id: string; namespace: string; codeValue: string },
     expectedChangeVersion?: number,
   ): Promise<'ok' | 'conflict'> {
-    const r = await sql`UPDATE descriptors SET status = 'deleted', updated_at = now(), change_version = nextval('change_version_seq')
+    const r = await sql`UPDATE descriptors SET status = 'deleted'
       WHERE tenant_id = ${tenantId} AND id = ${d.id} AND status = 'active'
       ${expectedChangeVersion === undefined ? sql`` : sql`AND change_version = ${expectedChangeVersion}`}`.execute(this.db);
     if (!affected(r)) return 'conflict';

@@ -109,13 +109,15 @@ export interface CourseSectionsTable {
 
 export interface ChangeLogTable {
   tenant_id: string;
-  change_version: Bigint;
+  /** Set by migration 010's trigger: the writing transaction's version. */
+  change_version: Generated<Bigint>;
   resource: string;
   entity_id: string;
   kind: 'delete' | 'keyChange';
   old_key: Json<Record<string, unknown>> | null;
   new_key: Json<Record<string, unknown>> | null;
   created_at: Generated<Timestamp>;
+  row_seq: Generated<Bigint>;
 }
 
 /** migrations/005_connectors.sql: outside systems sessions are pulled from (src/connectors). */

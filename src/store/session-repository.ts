@@ -1,10 +1,12 @@
 // Reads and writes canonical sessions. Every method is tenant-scoped and parameterised; every
-// write takes a new change version in the caller's transaction and logs deletes and key changes.
+// write takes its transaction's change version (migration 010's trigger) and logs deletes and
+// key changes.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { naturalKeyOf, sameKey } from '../domain/natural-key.ts';
 import type { Session, SessionInput, SessionType } from '../domain/session.ts';
-import type { Query } from '../query/ast.ts';
+import type { Condition, Query } from '../query/ast.ts';
+import { boundedByHorizon, changeHorizon } from './change-horizon.ts';
 import type { Tables } from './schema.ts';
 import { orderSql, whereSql } from './session-sql.ts';
 
@@ -101,17 +103,19 @@ export class IdentifierInUseError extends Error {
 export class SessionRepository {
   constructor(private readonly db: Executor) {}
 
+  /**
+   * Every read below that compares change versions or modification times (Ed-Fi change
+   * windows, OneRoster and Edlink date filters) answers only up to the tenant's change horizon.
+   */
   async find(tenantId: string, query: Query): Promise<{ rows: SessionWithSeq[]; total?: number }> {
-    const where = whereSql(tenantId, query);
+    const bounded = { ...query, where: await boundedByHorizon(this.db, tenantId, query.where) };
+    const where = whereSql(tenantId, bounded);
     const page = query.page;
     const limit = page.kind === 'all' ? sql`` : sql` LIMIT ${page.limit}`;
     const offset = page.kind === 'offset' && page.offset > 0 ? sql` OFFSET ${page.offset}` : sql``;
     const rows = await sql<SessionRow>`SELECT ${SELECT} FROM ${FROM} WHERE ${where} ORDER BY ${orderSql(query.sort)}${limit}${offset}`.execute(this.db);
     const result: { rows: SessionWithSeq[]; total?: number } = { rows: rows.rows.map(toSession) };
-    if (query.withTotal) {
-      const count = await sql<{ n: string }>`SELECT count(*) AS n FROM ${FROM} WHERE ${whereSql(tenantId, { where: query.where, page: { kind: 'all' } })}`.execute(this.db);
-      result.total = Number(count.rows[0]?.n ?? 0);
-    }
+    if (query.withTotal) result.total = await this.countWhere(tenantId, bounded.where);
     return result;
   }
 
@@ -120,7 +124,8 @@ export class SessionRepository {
    * in one round trip instead of find() + gradingPeriodsOf(): the Ed-Fi read path's hot query.
    */
   async findWithGradingPeriods(tenantId: string, query: Query): Promise<{ rows: SessionWithGradingPeriods[]; total?: number }> {
-    const where = whereSql(tenantId, query);
+    const bounded = { ...query, where: await boundedByHorizon(this.db, tenantId, query.where) };
+    const where = whereSql(tenantId, bounded);
     const page = query.page;
     const limit = page.kind === 'all' ? sql`` : sql` LIMIT ${page.limit}`;
     const offset = page.kind === 'offset' && page.offset > 0 ? sql` OFFSET ${page.offset}` : sql``;
@@ -134,18 +139,22 @@ export class SessionRepository {
     const result: { rows: SessionWithGradingPeriods[]; total?: number } = {
       rows: rows.rows.map((r) => ({ ...toSession(r), gradingPeriods: r.grading_periods ?? [] })),
     };
-    if (query.withTotal) result.total = await this.count(tenantId, query);
+    if (query.withTotal) result.total = await this.countWhere(tenantId, bounded.where);
     return result;
   }
 
   async count(tenantId: string, query: Pick<Query, 'where'>): Promise<number> {
-    const count = await sql<{ n: string }>`SELECT count(*) AS n FROM ${FROM} WHERE ${whereSql(tenantId, { where: query.where, page: { kind: 'all' } })}`.execute(this.db);
+    return this.countWhere(tenantId, await boundedByHorizon(this.db, tenantId, query.where));
+  }
+
+  private async countWhere(tenantId: string, where: Condition | undefined): Promise<number> {
+    const count = await sql<{ n: string }>`SELECT count(*) AS n FROM ${FROM} WHERE ${whereSql(tenantId, { where, page: { kind: 'all' } })}`.execute(this.db);
     return Number(count.rows[0]?.n ?? 0);
   }
 
   /** rowSeq boundaries splitting the matching rows into `parts` runs of at least `minSize`. */
   async rowSeqBoundaries(tenantId: string, query: Pick<Query, 'where'>, size: number): Promise<number[]> {
-    const where = whereSql(tenantId, { where: query.where, page: { kind: 'all' } });
+    const where = whereSql(tenantId, { where: await boundedByHorizon(this.db, tenantId, query.where), page: { kind: 'all' } });
     const rows = await sql<{ row_seq: string }>`
       SELECT row_seq FROM (
         SELECT s.row_seq, row_number() OVER (ORDER BY s.row_seq) AS n FROM ${FROM} WHERE ${where}
@@ -252,8 +261,7 @@ export class SessionRepository {
         parent_id = ${input.parentId}, status = ${input.status ?? before.status},
         term_descriptor = ${input.termDescriptor}, grading_period_descriptor = ${input.gradingPeriodDescriptor},
         period_sequence = ${input.periodSequence}, total_instructional_days = ${input.totalInstructionalDays},
-        properties = ${JSON.stringify(input.properties ?? before.properties)}::jsonb,
-        updated_at = now(), change_version = nextval('change_version_seq')
+        properties = ${JSON.stringify(input.properties ?? before.properties)}::jsonb
       WHERE tenant_id = ${tenantId} AND id = ${id}
         ${expected === undefined ? sql`` : sql`AND change_version = ${expected}`}`.execute(this.db);
     if (Number(result.numAffectedRows ?? 0) === 0) return 'conflict';
@@ -280,7 +288,7 @@ export class SessionRepository {
     if (!before) return null;
     const expected = options.expectedChangeVersion;
     if (before.status === 'deleted') return expected === undefined || expected === before.changeVersion ? before : 'conflict';
-    const result = await sql`UPDATE sessions SET status = 'deleted', updated_at = now(), change_version = nextval('change_version_seq')
+    const result = await sql`UPDATE sessions SET status = 'deleted'
       WHERE tenant_id = ${tenantId} AND id = ${id} ${expected === undefined ? sql`` : sql`AND change_version = ${expected}`}`.execute(this.db);
     if (Number(result.numAffectedRows ?? 0) === 0) return 'conflict';
     const key = naturalKeyOf(before);
@@ -290,7 +298,7 @@ export class SessionRepository {
 
   /** Brings a deleted session back (OneRoster bulk re-appearance, Canvas undelete). */
   async reactivate(tenantId: string, id: string): Promise<SessionWithSeq | null> {
-    await sql`UPDATE sessions SET status = 'active', updated_at = now(), change_version = nextval('change_version_seq')
+    await sql`UPDATE sessions SET status = 'active'
       WHERE tenant_id = ${tenantId} AND id = ${id} AND status = 'deleted'`.execute(this.db);
     return this.get(tenantId, id);
   }
@@ -375,13 +383,14 @@ export class SessionRepository {
     return counts;
   }
 
-  async newestChangeVersion(): Promise<number> {
-    const r = await sql<{ v: string | null }>`SELECT last_value::text AS v FROM change_version_seq`.execute(this.db);
-    return Number(r.rows[0]?.v ?? 0);
+  /** The tenant's change horizon: the newest version a change query can be sure of (Ed-Fi's newestChangeVersion). */
+  async newestChangeVersion(tenantId: string): Promise<number> {
+    return (await changeHorizon(this.db, tenantId)).version;
   }
 
   private async touchDependents(tenantId: string, id: string): Promise<void> {
-    await sql`UPDATE sessions s SET updated_at = now(), change_version = nextval('change_version_seq')
+    // Any UPDATE takes the transaction's new version (migration 010's trigger); this one changes nothing else.
+    await sql`UPDATE sessions s SET status = s.status
       WHERE s.tenant_id = ${tenantId} AND s.status = 'active' AND (s.parent_id = ${id} OR s.id IN (
         SELECT l.grading_period_id FROM session_grading_periods l WHERE l.tenant_id = ${tenantId} AND l.session_id = ${id}))`.execute(this.db);
   }
@@ -394,8 +403,8 @@ export class SessionRepository {
     oldKey: Record<string, unknown> | null,
     newKey: Record<string, unknown> | null,
   ): Promise<void> {
-    await sql`INSERT INTO change_log (tenant_id, change_version, resource, entity_id, kind, old_key, new_key)
-      VALUES (${tenantId}, nextval('change_version_seq'), ${resource}, ${entityId}, ${kind},
+    await sql`INSERT INTO change_log (tenant_id, resource, entity_id, kind, old_key, new_key)
+      VALUES (${tenantId}, ${resource}, ${entityId}, ${kind},
         ${oldKey === null ? null : JSON.stringify(oldKey)}::jsonb, ${newKey === null ? null : JSON.stringify(newKey)}::jsonb)`.execute(this.db);
   }
 }

@@ -173,13 +173,13 @@ export class TenantRepository {
 
   /** Adds (or replaces) the org's identifier in one system, as a new change version. */
   async setOrgIdentifier(tenantId: string, id: string, system: string, value: string): Promise<void> {
-    await sql`UPDATE orgs SET identifiers = identifiers || ${JSON.stringify({ [system]: value })}::jsonb, updated_at = now(), change_version = nextval('change_version_seq')
+    await sql`UPDATE orgs SET identifiers = identifiers || ${JSON.stringify({ [system]: value })}::jsonb
       WHERE tenant_id = ${tenantId} AND id = ${id}`.execute(this.db);
   }
 
   /** A school's name, Ed-Fi schoolId and status, as a new change version. */
   async updateSchool(tenantId: string, id: string, input: { name: string; schoolId: number | null; status: 'active' | 'deleted' }): Promise<void> {
-    await sql`UPDATE orgs SET name = ${input.name}, school_id = ${input.schoolId}, status = ${input.status}, updated_at = now(), change_version = nextval('change_version_seq')
+    await sql`UPDATE orgs SET name = ${input.name}, school_id = ${input.schoolId}, status = ${input.status}
       WHERE tenant_id = ${tenantId} AND id = ${id}`.execute(this.db);
   }
 

@@ -137,6 +137,24 @@ describe.each(drivers())('response cache (%s)', (driver) => {
     expect(again.json().map((s: { sessionName: string }) => s.sessionName)).toEqual(['Fall', 'Spring']);
   });
 
+  it('never keeps a read that follows changes: its answer ends at the change horizon, which moves without writes', async () => {
+    const { tenant, h } = await tenantWithSessions();
+    const oneRoster = await tenant.auth([ROSTER_CORE_READONLY]);
+    const reads = [
+      { url: `${SESSIONS}?minChangeVersion=1`, headers: h },
+      { url: `${SESSIONS}/deletes?maxChangeVersion=999999999`, headers: h },
+      { url: `/ims/oneroster/rostering/v1p2/academicSessions?filter=${encodeURIComponent("dateLastModified>'2020-01-01T00:00:00.000Z'")}`, headers: oneRoster },
+    ];
+    for (const r of reads) {
+      const first = await t.app.inject({ method: 'GET', ...r });
+      expect(first.statusCode, r.url).toBe(200);
+      const before = hits();
+      const again = await t.app.inject({ method: 'GET', ...r });
+      expect(hits(), r.url).toBe(before);
+      expect(again.body).toBe(first.body);
+    }
+  });
+
   it('identical URLs of two tenants get their own answers', async () => {
     const a = await tenantWithSessions();
     const b = await createTenant(t);

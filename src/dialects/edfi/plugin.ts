@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
 import { pathSpelling, respell } from '../case-insensitive-path.ts';
+import { boundChangeWindowsByHorizon } from './change-window-horizon.ts';
 import { accessOf, type EdfiRoutes } from './edfi-route.ts';
 import { correlated, dataValidationFailed, EdfiProblem, emptyBody, formatEdfiError, nonUniqueIdentity, snapshotNotFound, snapshotsAreReadOnly, unsupportedMediaType } from './problem-details.ts';
 import { registerDescriptors } from './routes/descriptors.ts';
@@ -49,6 +50,7 @@ export const edfiPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
     return reply.code(problem.body.status).type('application/json; charset=utf-8').send(correlated(problem.body, request));
   });
 
+  boundChangeWindowsByHorizon(r);
   registerSessions(r);
   registerGradingPeriods(r);
   registerSchools(r);

@@ -305,7 +305,7 @@ describe.each(drivers())('Canvas enrollment terms, writing, on %s', (driver) => 
 
   it('gives each write a newer change version, and a refused write none (the sequence is shared: compare per session)', async () => {
     const { tenant, api } = await setup();
-    const before = await repo().newestChangeVersion();
+    const before = await repo().newestChangeVersion(tenant.tenantId);
     const { body: term } = await api.create({ name: 'CV', sis_term_id: 'cv1' });
     const v1 = (await stored(tenant, term.id)).changeVersion;
     expect(v1).toBeGreaterThan(before);

@@ -1,10 +1,11 @@
 // GET / (ODS's VersionController: anonymous, says where everything is), the aggregate
 // dependencies (the order a client loads resources in; anonymous metadata like ODS's) and
-// /changeQueries/v1/availableChangeVersions (the newest value of the one global sequence).
+// /changeQueries/v1/availableChangeVersions (newest: the tenant's change horizon, below which
+// every change is committed; see src/store/change-horizon.ts).
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { SessionRepository } from '../../../store/session-repository.ts';
-import { EDFI_READ, route, type EdfiRoutes } from '../edfi-route.ts';
+import { EDFI_READ, route, tenantOf, type EdfiRoutes } from '../edfi-route.ts';
 import { ProblemDetails } from '../schemas.ts';
 
 export const DEPENDENCIES_URL = '/metadata/data/v3/dependencies';
@@ -75,7 +76,7 @@ export function registerDiscovery(r: EdfiRoutes): void {
       summary: 'The oldest and newest change versions (oldest is always 0, as in ODS)',
       response: { 200: Type.Object({ oldestChangeVersion: Type.Integer(), newestChangeVersion: Type.Integer() }) },
     },
-    async () => ({ oldestChangeVersion: 0, newestChangeVersion: await new SessionRepository(r.ctx.store.db).newestChangeVersion() }),
+    async (request: FastifyRequest) => ({ oldestChangeVersion: 0, newestChangeVersion: await new SessionRepository(r.ctx.store.db).newestChangeVersion(tenantOf(request)) }),
     [EDFI_READ],
   );
 }
