@@ -1,4 +1,5 @@
 // Domain rules every dialect's writes obey; only the error envelope differs per dialect.
+import { shownValue } from './shown-value.ts';
 import { isIsoDate, MAX_DATE, MIN_DATE, withinSqlRange } from './calendar-date.ts';
 import { isSessionType, type SessionInput } from './session.ts';
 
@@ -19,11 +20,11 @@ export function validateSession(input: SessionInput): DomainViolation[] {
     if (name.length > NAME_MAX) out.push({ field: 'name', message: `Name must be at most ${NAME_MAX} characters in length.` });
     if (name.trim() !== name) out.push({ field: 'name', message: 'Name cannot contain leading or trailing spaces.' });
   }
-  if (!isSessionType(input.type)) out.push({ field: 'type', message: `Type '${String(input.type)}' is not a session type.` });
+  if (!isSessionType(input.type)) out.push({ field: 'type', message: `Type '${shownValue(input.type)}' is not a session type.` });
   for (const field of ['beginDate', 'endDate'] as const) {
     const v = input[field];
     if (v === null) continue;
-    if (!isIsoDate(v)) out.push({ field, message: `${label(field)} '${String(v)}' is not a valid date (YYYY-MM-DD).` });
+    if (!isIsoDate(v)) out.push({ field, message: `${label(field)} '${shownValue(v)}' is not a valid date (YYYY-MM-DD).` });
     else if (!withinSqlRange(v))
       out.push({ field, message: `${label(field)} '${v}' must be within the range ${MIN_DATE} to ${MAX_DATE}.` });
   }

@@ -1,5 +1,6 @@
 // Checks SIS rows before anything reaches the database, with a message per field a person can
 // act on. Accepts JSON values or CSV strings ("true", "2026", "" for empty).
+import { shownValue } from '../domain/shown-value.ts';
 import { isIsoDate, withinSqlRange } from '../domain/calendar-date.ts';
 import { emptyDataset, SIS_TABLES, type SisDataset, type SisTable } from './sis-model.ts';
 import type { StateRuleBook } from './derive/state-rules.ts';
@@ -152,20 +153,20 @@ function coerce(kind: Kind, v: unknown, rules: StateRuleBook): { value: unknown 
     }
     case 'bool': {
       if (typeof v === 'boolean') return { value: v };
-      const s = String(v).trim().toLowerCase();
+      const s = typeof v === 'string' || typeof v === 'number' ? String(v).trim().toLowerCase() : '';
       if (['true', '1', 'yes', 'y'].includes(s)) return { value: true };
       if (['false', '0', 'no', 'n'].includes(s)) return { value: false };
-      return { problem: `'${String(v)}' is not true or false` };
+      return { problem: `'${shownValue(v)}' is not true or false` };
     }
     case 'date': {
-      if (!isIsoDate(v)) return { problem: `'${String(v)}' is not a date (YYYY-MM-DD)` };
+      if (!isIsoDate(v)) return { problem: `'${shownValue(v)}' is not a date (YYYY-MM-DD)` };
       if (!withinSqlRange(v)) return { problem: `${v} must be between 1753-01-01 and 9999-12-31` };
       return { value: v };
     }
     case 'uri': {
       if (typeof v === 'string' && notText(v)) return { problem: notText(v)! };
       if (typeof v !== 'string' || !/^[^#\s][^#]*#[^#]+$/.test(v) || v.length > 306)
-        return { problem: `'${String(v)}' is not a descriptor URI (namespace#codeValue, e.g. uri://ed-fi.org/TermDescriptor#Fall Semester)` };
+        return { problem: `'${shownValue(v)}' is not a descriptor URI (namespace#codeValue, e.g. uri://ed-fi.org/TermDescriptor#Fall Semester)` };
       return { value: v };
     }
     case 'state': {

@@ -3,6 +3,7 @@
 // ODS's Json.NET reads them: property names match case-insensitively (the last one written wins),
 // integers may come as numeric strings ("9011"), booleans as "true"/"false", and a string
 // property takes a number or boolean as its text.
+import { shownValue } from '../../domain/shown-value.ts';
 import { isIsoDate } from '../../domain/calendar-date.ts';
 
 export type ValidationErrors = Record<string, string[]>;
@@ -149,7 +150,7 @@ export class BodyReader {
       return null;
     }
     if (typeof v !== 'string' || !isIsoDate(v)) {
-      this.add(this.path(name), `${propertyLabel(name)} must be a date written YYYY-MM-DD; '${String(v)}' is not.`);
+      this.add(this.path(name), `${propertyLabel(name)} must be a date written YYYY-MM-DD; '${shownValue(v)}' is not.`);
       return null;
     }
     return v;

@@ -1,5 +1,6 @@
 // PUT / GET / DELETE /sis/v1/<table>/<key…>: a SIS pushes one row at a time as it changes.
 // Each write is one transaction that also marks the affected schools for the sync worker.
+import { shownValue } from '../../domain/shown-value.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app-context.ts';
@@ -62,8 +63,8 @@ export function registerTableRoutes(app: FastifyInstance, ctx: AppContext): void
       const body = request.body as Record<string, unknown> | null;
       if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new SisApiError(400, 'The body must be a JSON object.');
       for (const [p, v] of Object.entries(key))
-        if (body[p] !== undefined && String(body[p]) !== String(v))
-          throw new SisApiError(400, `The body's ${p} '${String(body[p])}' does not match the URL's '${v}'; change the key by deleting and re-creating the row.`);
+        if (body[p] !== undefined && shownValue(body[p]) !== String(v))
+          throw new SisApiError(400, `The body's ${p} '${shownValue(body[p])}' does not match the URL's '${v}'; change the key by deleting and re-creating the row.`);
       const checked = validateSisRow(route.table, { ...body, ...key }, `$`, loadStateRuleBook());
       if (!checked.row) throw new SisApiError(400, summarise(checked.problems), checked.problems);
       const existed = (await repo().get(tenantOf(request), route.table, key)) !== null;

@@ -57,6 +57,12 @@ describe.each(drivers())('SIS API on %s', (driver) => {
     const mismatch = await put('/sis/v1/terms/t', { termId: 'other', calendarId: 'c', name: 'T' });
     expect(mismatch.statusCode).toBe(400);
     expect(mismatch.json().message).toContain("does not match the URL's 't'");
+    // A JSON object that carries its own toString made String() throw: a 500 before.
+    const selfPrinting = await put('/sis/v1/terms/t', { termId: [{ toString: '' }], calendarId: 'c', name: 'T', startDate: { toString: '' } });
+    expect(selfPrinting.statusCode).toBe(400);
+    const badDate = await put('/sis/v1/terms/t', { calendarId: 'c', name: 'T', startDate: [{ toString: '' }] });
+    expect(badDate.statusCode).toBe(400);
+    expect(badDate.json().message).toContain('is not a date');
     expect((await put('/sis/v1/syncYears/2026', { stateCode: 'ZZ' })).json().message).toContain("no rules for state 'ZZ'");
     expect((await put('/sis/v1/schools/abc', { name: 'x' })).statusCode).toBe(400);
   });
