@@ -8,6 +8,8 @@ import type { PlannedOp } from '../sync/plan.ts';
 import { resync } from '../sync/resync.ts';
 import { enqueueDirty, enqueuePlan, planTenant } from '../sync/sync-planning.ts';
 import { checkTarget } from '../sync/target-check.ts';
+import { describeSchoolChange, listSchoolChanges } from '../sync/school-changes.ts';
+import { enqueueSchoolDelete, planSchoolDelete } from '../sync/school-delete.ts';
 import { getTargets, setTarget } from '../sync/target-repository.ts';
 import { hasAnyTarget, routeTargets } from '../sync/target-router.ts';
 import { drainOutbox } from '../sync/worker.ts';
@@ -18,7 +20,7 @@ export const TARGET_SECRET_ENV = 'TERMBRIDGE_TARGET_SECRET';
 import { openExclusiveStore } from './exclusive-store.ts';
 
 export const SYNC_USAGE =
-  'sync target set --url URL --key K --secret-stdin (or TERMBRIDGE_TARGET_SECRET) [--year 2026] | target show | target check | plan [--school ID] [--resync] | run [--school ID] | worker [--interval SECONDS] [--once] | resync [--school ID] [--resource sessions|gradingPeriods] | errors [--state open|archived|all] [--retry ID | --retry-all | --archive ID] | status   (all take --tenant T [--data-dir DIR])';
+  'sync target set --url URL --key K --secret-stdin (or TERMBRIDGE_TARGET_SECRET) [--year 2026] | target show | target check | plan [--school ID] [--resync] | run [--school ID] | worker [--interval SECONDS] [--once] | resync [--school ID] [--resource sessions|gradingPeriods] | delete --school OLD [--confirm] | errors [--state open|archived|all] [--retry ID | --retry-all | --archive ID] | status   (all take --tenant T [--data-dir DIR])';
 
 const OPTIONS = {
   tenant: { type: 'string' },
@@ -40,6 +42,7 @@ const OPTIONS = {
   'retry-all': { type: 'boolean' },
   archive: { type: 'string' },
   json: { type: 'boolean' },
+  confirm: { type: 'boolean' },
 } as const;
 
 export async function syncCommand(argv: string[]): Promise<void> {
@@ -92,6 +95,8 @@ export async function syncCommand(argv: string[]): Promise<void> {
           return;
         }
         out(opsTable(plan.ops));
+        for (const c of plan.schoolChanges)
+          out(`school id change: ${c.oldSchoolId} -> ${c.newSchoolId}: ${c.keyTexts.length} item(s) stay under ${c.oldSchoolId}; ${c.newSchoolId} is sent by a resync`);
         out(`${plan.ops.length} operation(s); ${derivation.records.length} Ed-Fi item(s) derived; ${derivation.issues.length} held back by errors (see: termbridge sync errors)`);
         for (const i of derivation.issues.slice(0, 10)) out(`  held: school ${i.schoolId} ${i.schoolYear} ${i.sources.join(',')}: ${i.message}`);
         return;
@@ -131,9 +136,26 @@ export async function syncCommand(argv: string[]): Promise<void> {
       }
       case 'errors':
         return await errorsCommand(db, tenantId, values, out);
+      case 'delete': {
+        if (!schools || schools.length !== 1) throw new UsageError('sync delete needs exactly one --school (the school id whose items to remove from the target)');
+        const schoolId = schools[0]!;
+        if (!values.confirm) {
+          const ops = await planSchoolDelete(db, tenantId, schoolId);
+          out(opsTable(ops));
+          out(`${ops.length} item(s) of school ${schoolId} would be deleted from the target; nothing was sent. To delete them: termbridge sync delete --tenant ${tenantId} --school ${schoolId} --confirm`);
+          return;
+        }
+        const c = await client();
+        const ops = await enqueueSchoolDelete(db, tenantId, schoolId);
+        const stats = await drainOutbox(db, tenantId, c, { concurrency });
+        out(`deleting ${ops.length} item(s) of school ${schoolId}: sent ${stats.sent}, failed ${stats.failed}, still queued ${stats.left}`);
+        if (stats.failed) out('see: termbridge sync errors --tenant ' + tenantId);
+        return;
+      }
       case 'status': {
         const c = await outboxCounts(db, tenantId);
         out(`pending ${c.pending}, in flight ${c.inFlight}, sent ${c.sent}, failed ${c.failed}, held ${c.blocked}, superseded ${c.superseded}`);
+        for (const change of await listSchoolChanges(db, tenantId)) for (const line of describeSchoolChange(change, tenantId)) out(line);
         return;
       }
       default:
