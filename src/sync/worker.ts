@@ -97,7 +97,9 @@ export async function processOp(db: Db, tenantId: string, target: TargetFor, op:
     return 'sent';
   }
   if (outcome.kind === 'transient' && op.attempts < (o.maxAttempts ?? 8)) {
-    await retryLater(db, tenantId, op.opId, workerId, backoffDelay(op.attempts, o), outcome.status, outcome.message);
+    // The target's Retry-After (a 429 or 503) is a floor under the back-off, never shortened.
+    const delay = Math.max(backoffDelay(op.attempts, o), Math.min(outcome.retryAfterMs ?? 0, 600_000));
+    await retryLater(db, tenantId, op.opId, workerId, delay, outcome.status, outcome.message);
     return 'retry';
   }
   await db.transaction().execute(async (tx) => {

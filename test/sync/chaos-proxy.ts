@@ -36,6 +36,9 @@ export class ChaosProxy {
   stallWrites = false;
   /** Writes held by stallWrites so far. */
   stalled = 0;
+  /** Requests to /data repeated sooner than the Retry-After of the 429 they got. */
+  tooEarly = 0;
+  private throttled = new Map<string, number>();
   /** Writes wait this long before they are forwarded (a slow target). */
   delayWritesMs = 0;
   private server!: Server;
@@ -59,9 +62,12 @@ export class ChaosProxy {
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  private nextKind = 0;
+
+  /** Whether to fault is random (seeded); which fault goes round the kinds, so every kind occurs. */
   private pick(): FaultKind | null {
     if (this.random() >= this.options.rate) return null;
-    return FAULT_KINDS[Math.floor(this.random() * FAULT_KINDS.length)]!;
+    return FAULT_KINDS[this.nextKind++ % FAULT_KINDS.length]!;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -75,9 +81,16 @@ export class ChaosProxy {
       return;
     }
     this.requests++;
+    const line = `${req.method} ${req.url} ${body.toString()}`;
+    const notBefore = this.throttled.get(line);
+    if (notBefore !== undefined) {
+      if (Date.now() < notBefore) this.tooEarly++;
+      this.throttled.delete(line);
+    }
     const fault = this.pick();
     if (fault) this.faults[fault]++;
     if (fault === '429') {
+      if (req.url!.startsWith('/data/')) this.throttled.set(line, Date.now() + (this.options.retryAfter ?? 1) * 1000);
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(this.options.retryAfter ?? 1) }).end(JSON.stringify({ status: 429, detail: 'injected' }));
       return;
     }
