@@ -20,7 +20,9 @@ export async function sendOperation(client: EdfiClient, op: OutboxOp, knownId: I
     // is not, so the target is read by natural key first.
     if (op.attempts > 1 && (op.action === 'delete' || isKeyChange(op))) {
       const settled = await alreadyDone(client, op);
-      if (settled) return settled;
+      if (settled && 'kind' in settled) return settled;
+      // Still there: delete what the target holds now, not an id remembered before.
+      if (settled) knownId = async () => settled.id;
     }
     if (op.action === 'delete') return await sendDelete(client, op, knownId);
     if (op.resource === 'schoolYearTypes') return await ensureSchoolYear(client, op);
@@ -52,12 +54,13 @@ function isKeyChange(op: OutboxOp): boolean {
 /**
  * The outcome when the target already holds the result of this operation: for a delete, no
  * item under its key; for a key change, an item under the new key (then a plain PUT of the
- * body to that item, which is idempotent, finishes it). Null: do the operation.
+ * body to that item, which is idempotent, finishes it). Otherwise null (do the operation), or
+ * for a delete the id the target has the item under now.
  */
-async function alreadyDone(client: EdfiClient, op: OutboxOp): Promise<Outcome | null> {
+async function alreadyDone(client: EdfiClient, op: OutboxOp): Promise<Outcome | { id: string } | null> {
   const found = await client.findId(op.resource, keyOfText(op.keyText));
   if (found.response.status !== 200) return classify(found.response, null, `GET ${op.resource} by natural key`);
-  if (op.action === 'delete') return found.id === null ? { kind: 'ack', edfiId: null, deleted: true, status: 404 } : null;
+  if (op.action === 'delete') return found.id === null ? { kind: 'ack', edfiId: null, deleted: true, status: 404 } : { id: found.id };
   if (found.id === null) return null;
   const res = await client.put(op.resource, found.id, op.body);
   if (ok(res)) return { kind: 'ack', edfiId: found.id, deleted: false, status: res.status };
