@@ -20,7 +20,7 @@ export const TARGET_SECRET_ENV = 'TERMBRIDGE_TARGET_SECRET';
 import { openExclusiveStore } from './exclusive-store.ts';
 
 export const SYNC_USAGE =
-  'sync target set --url URL --key K --secret-stdin (or TERMBRIDGE_TARGET_SECRET) [--year 2026] | target show | target check | plan [--school ID] [--resync] | run [--school ID] | worker [--interval SECONDS] [--once] | resync [--school ID] [--resource sessions|gradingPeriods] | delete --school OLD [--confirm] | errors [--state open|archived|all] [--retry ID | --retry-all | --archive ID] | status   (all take --tenant T [--data-dir DIR])';
+  'sync target set --url URL --key K --secret-stdin (or TERMBRIDGE_TARGET_SECRET) [--year 2026] | target show | target check | plan [--school ID] [--resync] | run [--school ID] | worker [--interval SECONDS] [--once] (run and worker: [--request-timeout SECONDS]) | resync [--school ID] [--resource sessions|gradingPeriods] | delete --school OLD [--confirm] | errors [--state open|archived|all] [--retry ID | --retry-all | --archive ID] | status   (all take --tenant T [--data-dir DIR])';
 
 const OPTIONS = {
   tenant: { type: 'string' },
