@@ -16,7 +16,7 @@ import { ClientRepository } from '../src/auth/client-repository.ts';
 import { ConnectionRepository } from '../src/connectors/connection-repository.ts';
 import { connectorFor } from '../src/connectors/connector-for.ts';
 import { runPull } from '../src/connectors/pull.ts';
-import { sealSecret } from '../src/connectors/secret-box.ts';
+import { sealSecret } from '../src/secrets/secret-box.ts';
 import { buildApp } from '../src/server.ts';
 import { openStore } from '../src/store/database.ts';
 import { TenantRepository } from '../src/store/tenant-repository.ts';

@@ -10,6 +10,7 @@ import { serveCommand } from './cli/serve.ts';
 import { TENANTS_USAGE, tenantsCommand } from './cli/tenants.ts';
 import { SIS_USAGE, sisCommand } from './cli/sis.ts';
 import { SYNC_USAGE, syncCommand } from './cli/sync.ts';
+import { SECRETS_USAGE, secretsCommand } from './cli/secrets.ts';
 
 type Command = { run: (argv: string[]) => Promise<void>; usage: string };
 
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   sis: { run: sisCommand, usage: SIS_USAGE },
   sync: { run: syncCommand, usage: SYNC_USAGE },
   connect: { run: connectCommand, usage: CONNECT_USAGE },
+  secrets: { run: secretsCommand, usage: SECRETS_USAGE },
   pull: { run: pullCommand, usage: PULL_USAGE },
   import: { run: importCommand, usage: IMPORT_USAGE },
   export: { run: exportCommand, usage: EXPORT_USAGE },

@@ -26,7 +26,14 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A new random secret or token: 256 bits, URL-safe. */
+/**
+ * A new random secret or token: 256 bits, URL-safe, starting with a letter or digit. base64url
+ * may begin with '-' (a command line then reads `--secret -x…` as an option) or '_'; drawing
+ * again until it does not keeps every allowed value equally likely.
+ */
 export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+  for (;;) {
+    const token = randomBytes(bytes).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(token)) return token;
+  }
 }

@@ -1,13 +1,14 @@
 // termbridge connect add|list|remove — the outside systems sessions are pulled from.
 import { resolve } from 'node:path';
 import { CONNECTOR_KINDS, ConnectionRepository, type ConnectorKind } from '../connectors/connection-repository.ts';
-import { secretKey } from '../connectors/secret-box.ts';
+import { secretKey } from '../secrets/secret-box.ts';
 import { TenantRepository } from '../store/tenant-repository.ts';
 import { parse, UsageError } from './args.ts';
+import { takeSecret } from './secret-input.ts';
 import { openExclusiveStore } from './exclusive-store.ts';
 
 export const CONNECT_USAGE =
-  'connect add oneroster-rest|oneroster-csv|edfi|canvas --tenant T --url URL|PATH [--id NAME] [--client-id ID --client-secret S | --token TOKEN] [--token-url URL] | connect list [--tenant T] | connect remove NAME   [--data-dir DIR]';
+  'connect add oneroster-rest|oneroster-csv|edfi|canvas --tenant T --url URL|PATH [--id NAME] [--client-id ID --client-secret-stdin | --token-stdin] (or the secret in TERMBRIDGE_CONNECT_SECRET) [--token-url URL] | connect list [--tenant T] | connect remove NAME   [--data-dir DIR]';
 
 export async function connectCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
@@ -16,7 +17,9 @@ export async function connectCommand(argv: string[]): Promise<void> {
     id: { type: 'string' },
     'client-id': { type: 'string' },
     'client-secret': { type: 'string' },
+    'client-secret-stdin': { type: 'boolean' },
     token: { type: 'string' },
+    'token-stdin': { type: 'boolean' },
     'token-url': { type: 'string' },
     json: { type: 'boolean' },
     'data-dir': { type: 'string' },
@@ -26,7 +29,7 @@ export async function connectCommand(argv: string[]): Promise<void> {
     const [kind, ...extra] = rest;
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
     if (!kind || !(CONNECTOR_KINDS as readonly string[]).includes(kind)) throw new UsageError(`connect add needs a kind: ${CONNECTOR_KINDS.join(', ')}`);
-    const input = checkAdd(kind as ConnectorKind, values);
+    const input = checkAdd(kind as ConnectorKind, { ...values, ...(await connectionSecret(kind as ConnectorKind, values)) });
     // Refuse before touching the database: a secret is stored encrypted or not at all.
     const key = input.secret ? secretKey() : null;
     const store = await openExclusiveStore(values['data-dir'], 'connect add');
@@ -73,6 +76,26 @@ export async function connectCommand(argv: string[]): Promise<void> {
   throw new UsageError(action ? `unknown connect action: ${action}` : 'connect needs an action: add, list or remove');
 }
 
+export const CONNECT_SECRET_ENV = 'TERMBRIDGE_CONNECT_SECRET';
+
+/** The kind's secret (client secret, or a Canvas token) from stdin, the environment or argv. */
+async function connectionSecret(kind: ConnectorKind, v: Record<string, string | boolean | undefined>): Promise<Record<string, string | undefined>> {
+  if (kind === 'oneroster-csv') return {}; // takes none; checkAdd refuses any given
+  if (kind === 'canvas' && v['client-secret-stdin']) throw new UsageError('canvas connections take --token-stdin, not --client-secret-stdin');
+  if (kind !== 'canvas' && v['token-stdin']) throw new UsageError(`${kind} connections take --client-secret-stdin, not --token-stdin`);
+  if (kind === 'canvas')
+    return { token: await takeSecret({ argv: v.token as string | undefined, argvFlag: '--token', stdin: v['token-stdin'] as boolean | undefined, stdinFlag: '--token-stdin', envName: CONNECT_SECRET_ENV }) };
+  return {
+    'client-secret': await takeSecret({
+      argv: v['client-secret'] as string | undefined,
+      argvFlag: '--client-secret',
+      stdin: v['client-secret-stdin'] as boolean | undefined,
+      stdinFlag: '--client-secret-stdin',
+      envName: CONNECT_SECRET_ENV,
+    }),
+  };
+}
+
 function checkAdd(kind: ConnectorKind, v: Record<string, string | boolean | undefined>) {
   const tenantId = v.tenant as string | undefined;
   const url = v.url as string | undefined;
@@ -83,12 +106,13 @@ function checkAdd(kind: ConnectorKind, v: Record<string, string | boolean | unde
   const clientSecret = v['client-secret'] as string | undefined;
   const token = v.token as string | undefined;
   if (kind === 'canvas') {
-    if (!token) throw new UsageError('connect add canvas needs --token (a Canvas access token)');
+    if (!token) throw new UsageError(`connect add canvas needs a Canvas access token: --token-stdin or ${CONNECT_SECRET_ENV}`);
     if (clientId || clientSecret) throw new UsageError('canvas connections take --token, not --client-id/--client-secret');
   } else if (kind === 'oneroster-csv') {
     if (clientId || clientSecret || token) throw new UsageError('oneroster-csv connections read a file; they take no credentials');
   } else {
-    if (!clientId || !clientSecret) throw new UsageError(`connect add ${kind} needs --client-id and --client-secret (OAuth2 client credentials)`);
+    if (!clientId || !clientSecret)
+      throw new UsageError(`connect add ${kind} needs --client-id and a client secret from --client-secret-stdin or ${CONNECT_SECRET_ENV} (OAuth2 client credentials)`);
     if (token) throw new UsageError(`${kind} connections use client credentials, not --token`);
   }
   const id = (v.id as string | undefined) ?? `${kind}-${tenantId}`;

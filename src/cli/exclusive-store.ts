@@ -1,17 +1,17 @@
 // Opens the store for a command that works on the database itself: with DATABASE_URL directly;
 // with the embedded database only after taking the data directory's lock, so it can never open
 // a directory a running server (or another command) holds. Closing the store releases the lock.
-import { openStore, type Store } from '../store/database.ts';
+import type { Store } from '../store/database.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
-import { storeOptions } from './open-store.ts';
+import { openSealedStore, storeOptions } from './open-store.ts';
 
 export async function openExclusiveStore(dataDir: string | undefined, command: string): Promise<Store> {
   const options = storeOptions(dataDir);
   const dir = options.dataDir;
-  if (dir === undefined || dir.startsWith('memory://')) return openStore(options);
+  if (dir === undefined || dir.startsWith('memory://')) return openSealedStore(options);
   const lock = acquireDataDirLock(dir, command); // throws DataDirBusyError with the holder
   try {
-    const store = await openStore(options);
+    const store = await openSealedStore(options);
     return {
       ...store,
       async close() {

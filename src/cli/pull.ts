@@ -3,7 +3,7 @@
 import { ConnectionRepository, type Connection } from '../connectors/connection-repository.ts';
 import { connectorFor } from '../connectors/connector-for.ts';
 import { runPull, type PullProgress } from '../connectors/pull.ts';
-import { secretKey } from '../connectors/secret-box.ts';
+import { secretKey } from '../secrets/secret-box.ts';
 import { TenantRepository } from '../store/tenant-repository.ts';
 import { parse, UsageError } from './args.ts';
 import { openExclusiveStore } from './exclusive-store.ts';

@@ -1,7 +1,7 @@
 // termbridge serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--demo] [--sync-worker [--sync-interval 5]]
-import { randomBytes } from 'node:crypto';
 import { ADMIN_SCOPE } from '../auth/administration.ts';
 import { ClientRepository } from '../auth/client-repository.ts';
+import { randomToken } from '../auth/client-secret.ts';
 import { buildApp } from '../server.ts';
 import { DEMO_TENANT, seedDemoDistrict } from '../store/demo-district.ts';
 import { startBackgroundSync, type BackgroundSync } from '../sync/background-sync.ts';
@@ -28,7 +28,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   // serve, and publish a loopback admin key in it so `termbridge clients …` works meanwhile.
   const dataDir = storeOptions(values['data-dir']).dataDir;
   const lock: DataDirLock | null = dataDir && !dataDir.startsWith('memory://') ? acquireDataDirLock(dataDir, 'serve') : null;
-  const adminKey = lock ? randomBytes(32).toString('base64url') : undefined;
+  const adminKey = lock ? randomToken() : undefined;
   let store: Awaited<ReturnType<typeof openCommandStore>>;
   try {
     store = await openCommandStore(values['data-dir']);

@@ -8,14 +8,19 @@ import type { PlannedOp } from '../sync/plan.ts';
 import { resync } from '../sync/resync.ts';
 import { enqueueDirty, enqueuePlan, planTenant } from '../sync/sync-planning.ts';
 import { checkTarget } from '../sync/target-check.ts';
+import { describeSchoolChange, listSchoolChanges } from '../sync/school-changes.ts';
+import { enqueueSchoolDelete, planSchoolDelete } from '../sync/school-delete.ts';
 import { getTargets, setTarget } from '../sync/target-repository.ts';
 import { hasAnyTarget, routeTargets } from '../sync/target-router.ts';
 import { drainOutbox } from '../sync/worker.ts';
 import { parse, UsageError } from './args.ts';
+import { takeSecret } from './secret-input.ts';
+
+export const TARGET_SECRET_ENV = 'TERMBRIDGE_TARGET_SECRET';
 import { openExclusiveStore } from './exclusive-store.ts';
 
 export const SYNC_USAGE =
-  'sync target set --url URL --key K --secret S [--year 2026] | target show | target check | plan [--school ID] [--resync] | run [--school ID] | worker [--interval SECONDS] [--once] | resync [--school ID] [--resource sessions|gradingPeriods] | errors [--state open|archived|all] [--retry ID | --retry-all | --archive ID] | status   (all take --tenant T [--data-dir DIR])';
+  'sync target set --url URL --key K --secret-stdin (or TERMBRIDGE_TARGET_SECRET) [--year 2026] | target show | target check | plan [--school ID] [--resync] | run [--school ID] | worker [--interval SECONDS] [--once] (run and worker: [--request-timeout SECONDS]) | resync [--school ID] [--resource sessions|gradingPeriods] | delete --school OLD [--confirm] | errors [--state open|archived|all] [--retry ID | --retry-all | --archive ID] | status   (all take --tenant T [--data-dir DIR])';
 
 const OPTIONS = {
   tenant: { type: 'string' },
@@ -23,6 +28,8 @@ const OPTIONS = {
   url: { type: 'string' },
   key: { type: 'string' },
   secret: { type: 'string' },
+  'secret-stdin': { type: 'boolean' },
+  'request-timeout': { type: 'string' },
   year: { type: 'string' },
   school: { type: 'string', multiple: true },
   resource: { type: 'string', multiple: true },
@@ -35,6 +42,7 @@ const OPTIONS = {
   'retry-all': { type: 'boolean' },
   archive: { type: 'string' },
   json: { type: 'boolean' },
+  confirm: { type: 'boolean' },
 } as const;
 
 export async function syncCommand(argv: string[]): Promise<void> {
@@ -54,19 +62,22 @@ export async function syncCommand(argv: string[]): Promise<void> {
     if (t.rows.length === 0) throw new Error(`tenant '${tenantId}' does not exist`);
     const client = async () => {
       const targets = await getTargets(db, tenantId);
-      if (!hasAnyTarget(targets)) throw new Error(`no Ed-Fi target for tenant '${tenantId}'; run: termbridge sync target set --tenant ${tenantId} --url URL --key KEY --secret SECRET`);
-      return routeTargets(tenantId, targets);
+      if (!hasAnyTarget(targets)) throw new Error(`no Ed-Fi target for tenant '${tenantId}'; run: termbridge sync target set --tenant ${tenantId} --url URL --key KEY --secret-stdin`);
+      return routeTargets(tenantId, targets, timeoutMs === undefined ? {} : { timeoutMs });
     };
+    const timeoutMs = values['request-timeout'] === undefined ? undefined : Number(values['request-timeout']) * 1000;
+    if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--request-timeout '${values['request-timeout']}' must be a number of seconds above 0`);
     const year = values.year === undefined ? undefined : Number(values.year);
     if (year !== undefined && (!Number.isInteger(year) || year < 1991 || year > 2100)) throw new UsageError(`--year '${values.year}' must be a school year such as 2026`);
     const concurrency = values.concurrency ? Number(values.concurrency) : 4;
     switch (sub) {
       case 'target': {
         if (subsub === 'set') {
-          await setTarget(db, tenantId, { baseUrl: values.url ?? '', key: values.key ?? '', secret: values.secret ?? '' }, year);
+          const secret = await takeSecret({ argv: values.secret, argvFlag: '--secret', stdin: values['secret-stdin'], stdinFlag: '--secret-stdin', envName: TARGET_SECRET_ENV });
+          await setTarget(db, tenantId, { baseUrl: values.url ?? '', key: values.key ?? '', secret: secret ?? '' }, year);
           out(`target for ${tenantId}${year === undefined ? '' : ` school year ${year}`}: ${values.url}`);
         } else if (subsub === 'show') {
-          const targets = await getTargets(db, tenantId);
+          const targets = await getTargets(db, tenantId, { secrets: false });
           if (!hasAnyTarget(targets)) out('no target set');
           if (targets.default) out(`default: ${targets.default.baseUrl} (key ${targets.default.key})`);
           for (const [y, t] of [...targets.byYear].sort(([a], [b]) => a - b)) out(`${y}: ${t.baseUrl} (key ${t.key})`);
@@ -84,6 +95,8 @@ export async function syncCommand(argv: string[]): Promise<void> {
           return;
         }
         out(opsTable(plan.ops));
+        for (const c of plan.schoolChanges)
+          out(`school id change: ${c.oldSchoolId} -> ${c.newSchoolId}: ${c.keyTexts.length} item(s) stay under ${c.oldSchoolId}; ${c.newSchoolId} is sent by a resync`);
         out(`${plan.ops.length} operation(s); ${derivation.records.length} Ed-Fi item(s) derived; ${derivation.issues.length} held back by errors (see: termbridge sync errors)`);
         for (const i of derivation.issues.slice(0, 10)) out(`  held: school ${i.schoolId} ${i.schoolYear} ${i.sources.join(',')}: ${i.message}`);
         return;
@@ -123,9 +136,26 @@ export async function syncCommand(argv: string[]): Promise<void> {
       }
       case 'errors':
         return await errorsCommand(db, tenantId, values, out);
+      case 'delete': {
+        if (!schools || schools.length !== 1) throw new UsageError('sync delete needs exactly one --school (the school id whose items to remove from the target)');
+        const schoolId = schools[0]!;
+        if (!values.confirm) {
+          const ops = await planSchoolDelete(db, tenantId, schoolId);
+          out(opsTable(ops));
+          out(`${ops.length} item(s) of school ${schoolId} would be deleted from the target; nothing was sent. To delete them: termbridge sync delete --tenant ${tenantId} --school ${schoolId} --confirm`);
+          return;
+        }
+        const c = await client();
+        const ops = await enqueueSchoolDelete(db, tenantId, schoolId);
+        const stats = await drainOutbox(db, tenantId, c, { concurrency });
+        out(`deleting ${ops.length} item(s) of school ${schoolId}: sent ${stats.sent}, failed ${stats.failed}, still queued ${stats.left}`);
+        if (stats.failed) out('see: termbridge sync errors --tenant ' + tenantId);
+        return;
+      }
       case 'status': {
         const c = await outboxCounts(db, tenantId);
         out(`pending ${c.pending}, in flight ${c.inFlight}, sent ${c.sent}, failed ${c.failed}, held ${c.blocked}, superseded ${c.superseded}`);
+        for (const change of await listSchoolChanges(db, tenantId)) for (const line of describeSchoolChange(change, tenantId)) out(line);
         return;
       }
       default:

@@ -2,7 +2,7 @@
 // except `byId`, which resolves the globally unique connection id a command line names.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Tables } from '../store/schema.ts';
-import { openSecret, sealSecret } from './secret-box.ts';
+import { openSecret, sealSecret } from '../secrets/secret-box.ts';
 
 type Executor = Kysely<Tables> | Transaction<Tables>;
 

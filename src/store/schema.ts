@@ -159,6 +159,29 @@ export interface DataChangesTable {
   writes: Bigint;
 }
 
+/** Sync targets (migrations 006, 014): client_secret is sealed (`v1:…`), or `plain:…` until sealed. */
+export interface SyncTargetsTable {
+  tenant_id: string;
+  base_url: string;
+  client_key: string;
+  client_secret: string;
+  updated_at: Generated<Date>;
+}
+
+export interface SyncYearTargetsTable extends SyncTargetsTable {
+  school_year: number;
+}
+
+/** A school id the SIS changed (migration 014): the old number's items stay until deleted. */
+export interface SyncSchoolChangesTable {
+  tenant_id: string;
+  old_school_id: Bigint;
+  new_school_id: Bigint;
+  detected_at: Generated<Date>;
+  resynced_at: Date | null;
+  deleted_at: Date | null;
+}
+
 export interface Tables {
   tenants: TenantsTable;
   orgs: OrgsTable;
@@ -173,4 +196,7 @@ export interface Tables {
   connection_checkpoints: ConnectionCheckpointsTable;
   connection_staged_records: ConnectionStagedRecordsTable;
   data_changes: DataChangesTable;
+  sync_targets: SyncTargetsTable;
+  sync_year_targets: SyncYearTargetsTable;
+  sync_school_changes: SyncSchoolChangesTable;
 }

@@ -16,12 +16,13 @@ export async function loadSentRecords(db: Db, tenantId: string, schoolIds: numbe
     school_id: string | null;
     school_year: number;
     depends_on: string[];
+    moved_to_school: string | null;
     sources: string[] | null;
-  }>`SELECT r.key_text, r.resource, r.natural_key, r.edfi_id, r.hash, r.school_id, r.school_year, r.depends_on,
+  }>`SELECT r.key_text, r.resource, r.natural_key, r.edfi_id, r.hash, r.school_id, r.school_year, r.depends_on, r.moved_to_school,
         array_remove(array_agg(m.source_key ORDER BY m.source_key), NULL) AS sources
       FROM sync_records r LEFT JOIN sync_identity_map m ON m.tenant_id = r.tenant_id AND m.key_text = r.key_text
       WHERE r.tenant_id = ${tenantId} ${scope}
-      GROUP BY r.key_text, r.resource, r.natural_key, r.edfi_id, r.hash, r.school_id, r.school_year, r.depends_on
+      GROUP BY r.key_text, r.resource, r.natural_key, r.edfi_id, r.hash, r.school_id, r.school_year, r.depends_on, r.moved_to_school
       ORDER BY r.key_text`.execute(db);
   return r.rows.map((x) => ({
     resource: x.resource,
@@ -33,7 +34,20 @@ export async function loadSentRecords(db: Db, tenantId: string, schoolIds: numbe
     schoolId: x.school_id === null ? null : Number(x.school_id),
     schoolYear: x.school_year,
     dependsOn: x.depends_on ?? [],
+    movedToSchool: x.moved_to_school === null ? null : Number(x.moved_to_school),
   }));
+}
+
+/** Acknowledged items outside these schools that some of these SIS keys map to. */
+export async function loadSentElsewhere(db: Db, tenantId: string, schoolIds: number[], sources: string[]): Promise<SentRecord[]> {
+  if (sources.length === 0) return [];
+  const r = await sql<{ school_id: string }>`SELECT DISTINCT r.school_id FROM sync_records r
+    JOIN sync_identity_map m ON m.tenant_id = r.tenant_id AND m.key_text = r.key_text
+    WHERE r.tenant_id = ${tenantId} AND m.source_key = ANY(${sources}::text[]) AND r.school_id IS NOT NULL
+      AND NOT (r.school_id = ANY(${schoolIds.map(String)}::bigint[]))`.execute(db);
+  const others = r.rows.map((x) => Number(x.school_id));
+  if (others.length === 0) return [];
+  return (await loadSentRecords(db, tenantId, others)).filter((x) => x.schoolId !== null && others.includes(x.schoolId));
 }
 
 export async function edfiIdOf(db: Db, tenantId: string, keyText: string): Promise<string | null | undefined> {

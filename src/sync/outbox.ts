@@ -63,6 +63,13 @@ export async function claimOps(db: Db, tenantId: string, workerId: string, limit
   });
 }
 
+/** Extends the lease on every operation this worker holds (the heartbeat, see lease.ts). */
+export async function renewClaims(db: Db, tenantId: string, workerId: string, leaseSeconds: number): Promise<number> {
+  const r = await sql`UPDATE sync_outbox SET locked_until = now() + make_interval(secs => ${leaseSeconds})
+    WHERE tenant_id = ${tenantId} AND status = 'in_flight' AND locked_by = ${workerId}`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 /** Finishes an operation this worker holds; false if the lock was lost (another worker owns it now). */
 export async function finishOp(tx: Db, tenantId: string, opId: number, workerId: string, status: 'sent' | 'failed' | 'blocked', httpStatus: number | null, error: string | null): Promise<boolean> {
   const r = await sql`UPDATE sync_outbox SET status = ${status}, last_status = ${httpStatus}, last_error = ${error}, locked_by = NULL, locked_until = NULL, updated_at = now()

@@ -17,6 +17,8 @@ export interface SentRecord {
   schoolYear: number;
   /** keyTexts of the items it referenced when sent. */
   dependsOn: string[];
+  /** The school id changed to this one: the item stays under the old number until `sync delete`. */
+  movedToSchool?: number | null;
 }
 
 export type OpAction = 'post' | 'put' | 'delete';
@@ -45,10 +47,20 @@ export interface SourceRemap {
   sources: string[];
 }
 
+/** The SIS moved items from one school id to another: a new school for the sync (seed 002). */
+export interface SchoolChange {
+  oldSchoolId: number;
+  newSchoolId: number;
+  /** Acknowledged items of the old school that stay there (marked moved, never re-keyed). */
+  keyTexts: string[];
+}
+
 export interface Plan {
   ops: PlannedOp[];
   /** Identity-map source lists to refresh without sending anything (same payload, new members). */
   remaps: SourceRemap[];
+  /** School id changes found by this plan. */
+  schoolChanges: SchoolChange[];
 }
 
 export interface PlanOptions {
@@ -56,6 +68,13 @@ export interface PlanOptions {
   mode: 'incremental' | 'resync';
   /** `${keyText}|${hash}` (or `${keyText}|delete`) of payloads the target already refused. */
   refused?: ReadonlySet<string>;
+  /** New school ids of earlier school id changes that no resync has sent yet. */
+  awaitingResync?: ReadonlySet<number>;
+  /**
+   * Acknowledged items of schools outside the plan's scope that share SIS keys with what it
+   * derives: only to recognise a school id change, never re-keyed or deleted by this plan.
+   */
+  elsewhere?: readonly SentRecord[];
 }
 
 export function deleteRank(resource: SyncResource): number {
@@ -67,9 +86,11 @@ export function planSync(derivation: Derivation, sent: readonly SentRecord[], op
   const held = new Set(derivation.held);
   const retained = new Set(derivation.retained);
   const disabledYears = new Set(derivation.disabledYears);
-  const byKey = new Map(sent.map((r) => [r.keyText, r]));
+  // Items left under a changed school id are the operator's to delete (`sync delete`), not the plan's.
+  const active = sent.filter((r) => r.movedToSchool == null);
+  const byKey = new Map(active.map((r) => [r.keyText, r]));
   const bySource = new Map<string, SentRecord[]>();
-  for (const r of sent)
+  for (const r of [...active, ...(options.elsewhere ?? []).filter((e) => e.movedToSchool == null && !byKey.has(e.keyText))])
     for (const s of r.sources) {
       const list = bySource.get(s) ?? [];
       list.push(r);
@@ -78,6 +99,7 @@ export function planSync(derivation: Derivation, sent: readonly SentRecord[], op
 
   const desired = [...derivation.records].sort((a, b) => cmp(a.keyText, b.keyText));
   const claimed = new Set<string>();
+  const changes = new Map<string, SchoolChange>(); // `${old}>${new}`
   const matches = new Map<string, SentRecord>(); // desired keyText -> sent record
   for (const d of desired) {
     const r = byKey.get(d.keyText);
@@ -95,17 +117,27 @@ export function planSync(derivation: Derivation, sent: readonly SentRecord[], op
           overlap.set(r.keyText, (overlap.get(r.keyText) ?? 0) + 1);
     const best = [...overlap].sort(([ka, na], [kb, nb]) => nb - na || cmp(ka, kb))[0];
     if (best) {
-      const r = byKey.get(best[0])!;
-      matches.set(d.keyText, r);
+      const r = byKey.get(best[0]) ?? bySourceRecord(bySource, best[0])!;
       claimed.add(r.keyText);
+      if (r.schoolId !== null && d.schoolId !== null && r.schoolId !== d.schoolId) {
+        // Seed 002: "When the School ID changes, all data remains under the old number and a
+        // resync needs to be completed to populate data under the new number."
+        const id = `${r.schoolId}>${d.schoolId}`;
+        const change = changes.get(id) ?? { oldSchoolId: r.schoolId, newSchoolId: d.schoolId, keyTexts: [] };
+        change.keyTexts.push(r.keyText);
+        changes.set(id, change);
+      } else matches.set(d.keyText, r);
     }
   }
+  // A changed school is new to the sync: a normal run sends it nothing, a resync sends it all.
+  const newSchools = new Set([...(options.awaitingResync ?? []), ...[...changes.values()].map((c) => c.newSchoolId)]);
 
   const ops: PlannedOp[] = [];
   const remaps: SourceRemap[] = [];
   for (const d of desired) {
     const r = matches.get(d.keyText);
     if (!d.enabled) continue; // toggled off: keep what was sent, send nothing new
+    if (!r && d.schoolId !== null && newSchools.has(d.schoolId) && options.mode === 'incremental') continue;
     if (!r) {
       if (!refused.has(`${d.keyText}|${d.hash}`)) ops.push(upsert(d, 'post', null, 'new'));
       continue;
@@ -125,7 +157,7 @@ export function planSync(derivation: Derivation, sent: readonly SentRecord[], op
     }
   }
 
-  for (const r of [...sent].sort((a, b) => cmp(a.keyText, b.keyText))) {
+  for (const r of [...active].sort((a, b) => cmp(a.keyText, b.keyText))) {
     if (claimed.has(r.keyText)) continue;
     if (r.resource === 'schoolYearTypes') continue; // shared reference data: never deleted by a district
     if (r.sources.some((s) => held.has(s))) continue;
@@ -140,7 +172,13 @@ export function planSync(derivation: Derivation, sent: readonly SentRecord[], op
   const kept = keepReferenced(ops, sent);
   kept.sort((a, b) => a.rank - b.rank || cmp(a.keyText, b.keyText) || cmp(a.action, b.action));
   remaps.sort((a, b) => cmp(a.keyText, b.keyText));
-  return { ops: kept, remaps };
+  const schoolChanges = [...changes.values()].map((c) => ({ ...c, keyTexts: c.keyTexts.sort(cmp) })).sort((a, b) => a.oldSchoolId - b.oldSchoolId || a.newSchoolId - b.newSchoolId);
+  return { ops: kept, remaps, schoolChanges };
+}
+
+function bySourceRecord(bySource: Map<string, SentRecord[]>, keyText: string): SentRecord | undefined {
+  for (const list of bySource.values()) for (const r of list) if (r.keyText === keyText) return r;
+  return undefined;
 }
 
 /**

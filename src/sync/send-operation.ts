@@ -7,7 +7,7 @@ import type { OutboxOp } from './outbox.ts';
 
 export type Outcome =
   | { kind: 'ack'; edfiId: string | null; deleted: boolean; status: number }
-  | { kind: 'transient'; status: number | null; message: string; response: unknown }
+  | { kind: 'transient'; status: number | null; message: string; response: unknown; retryAfterMs?: number }
   | { kind: 'permanent'; status: number; message: string; response: unknown; request: unknown };
 
 /** Looks up the target id the identity map remembers for a natural key (undefined: not mapped). */
@@ -15,6 +15,15 @@ export type IdLookup = (keyText: string) => Promise<string | null | undefined>;
 
 export async function sendOperation(client: EdfiClient, op: OutboxOp, knownId: IdLookup): Promise<Outcome> {
   try {
+    // An earlier attempt's outcome is unknown (no answer, a 5xx, a worker killed mid-send): the
+    // target may have done it. A POST is an upsert and safe to repeat; a DELETE or a key change
+    // is not, so the target is read by natural key first.
+    if (op.attempts > 1 && (op.action === 'delete' || isKeyChange(op))) {
+      const settled = await alreadyDone(client, op);
+      if (settled && 'kind' in settled) return settled;
+      // Still there: delete what the target holds now, not an id remembered before.
+      if (settled) knownId = async () => settled.id;
+    }
     if (op.action === 'delete') return await sendDelete(client, op, knownId);
     if (op.resource === 'schoolYearTypes') return await ensureSchoolYear(client, op);
     if (op.action === 'post') return await sendPost(client, op);
@@ -38,10 +47,42 @@ function problemType(res: EdfiResponse): string {
   return typeof b?.type === 'string' ? b.type : '';
 }
 
+function isKeyChange(op: OutboxOp): boolean {
+  return op.action !== 'delete' && op.previousKeyText !== null && op.previousKeyText !== op.keyText;
+}
+
+/**
+ * The outcome when the target already holds the result of this operation: for a delete, no
+ * item under its key; for a key change, an item under the new key (then a plain PUT of the
+ * body to that item, which is idempotent, finishes it). Otherwise null (do the operation), or
+ * for a delete the id the target has the item under now.
+ */
+async function alreadyDone(client: EdfiClient, op: OutboxOp): Promise<Outcome | { id: string } | null> {
+  const found = await client.findId(op.resource, keyOfText(op.keyText));
+  if (found.response.status !== 200) return classify(found.response, null, `GET ${op.resource} by natural key`);
+  if (op.action === 'delete') return found.id === null ? { kind: 'ack', edfiId: null, deleted: true, status: 404 } : { id: found.id };
+  if (found.id === null) return null;
+  const res = await client.put(op.resource, found.id, op.body);
+  if (ok(res)) return { kind: 'ack', edfiId: found.id, deleted: false, status: res.status };
+  return classify(res, op.body, `PUT ${op.resource}/${found.id}`);
+}
+
+/** Retry-After in milliseconds: delta seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const v = headers.get('retry-after')?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 function classify(res: EdfiResponse, request: unknown, what: string): Outcome {
   const detail = (res.body as { detail?: unknown } | null)?.detail;
   const message = `${what} answered ${res.status}${typeof detail === 'string' ? `: ${detail}` : ''}`;
-  if (isTransient(res)) return { kind: 'transient', status: res.status, message, response: res.body };
+  if (isTransient(res)) {
+    const after = retryAfterMs(res.headers);
+    return { kind: 'transient', status: res.status, message, response: res.body, ...(after === undefined ? {} : { retryAfterMs: after }) };
+  }
   return { kind: 'permanent', status: res.status, message, response: res.body, request };
 }
 

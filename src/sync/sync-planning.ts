@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import type { Db } from '../store/database.ts';
 import { deriveEdfiSessions, type Derivation } from './derive/derive-edfi-sessions.ts';
 import { recordDeriveIssues, refusals, resolveStaleSendErrors } from './error-log.ts';
-import { applyRemaps, loadSentRecords } from './identity-map.ts';
+import { applyRemaps, loadSentElsewhere, loadSentRecords } from './identity-map.ts';
+import { awaitingResync, recordSchoolChanges } from './school-changes.ts';
 import { enqueueBatch } from './outbox.ts';
 import { planSync, type Plan } from './plan.ts';
 import { SisRepository } from './sis-repository.ts';
@@ -28,7 +29,8 @@ export async function planTenant(db: Db, tenantId: string, scope: PlanScope): Pr
   const sis = await new SisRepository(db).load(tenantId, scope.schools);
   const derivation = deriveEdfiSessions(sis, loadStateRuleBook());
   const sent = await loadSentRecords(db, tenantId, scope.schools);
-  const plan = planSync(derivation, sent, { mode: scope.mode, refused: await refusals(db, tenantId) });
+  const elsewhere = scope.schools ? await loadSentElsewhere(db, tenantId, scope.schools, [...new Set(derivation.records.flatMap((r) => r.sources))]) : [];
+  const plan = planSync(derivation, sent, { mode: scope.mode, refused: await refusals(db, tenantId), awaitingResync: await awaitingResync(db, tenantId), elsewhere });
   // A resync of some resources deletes only those; upserts of everything keep parents in place.
   if (scope.resources) plan.ops = plan.ops.filter((o) => o.action !== 'delete' || scope.resources!.includes(o.resource));
   return { derivation, plan };
@@ -79,6 +81,7 @@ async function write(tx: Db, tenantId: string, scope: PlanScope): Promise<Enqueu
   const { derivation, plan } = await planTenant(tx, tenantId, scope);
   const batchId = await enqueueBatch(tx, tenantId, plan.ops, scope.schools);
   await applyRemaps(tx, tenantId, plan.remaps);
+  await recordSchoolChanges(tx, tenantId, plan.schoolChanges, scope.mode === 'resync' ? scope.schools ?? 'all' : null);
   await recordDeriveIssues(tx, tenantId, derivation.issues, scope.schools);
   await resolveStaleSendErrors(tx, tenantId, new Map(derivation.records.map((r) => [r.keyText, r.hash])), scope.schools);
   return { batchId, ops: plan.ops.length, issues: derivation.issues.length, schools: scope.schools, deferred: false };

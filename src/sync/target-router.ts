@@ -24,7 +24,7 @@ export function routeTargets(tenantId: string, targets: TenantTargets, options: 
     const t = targets.byYear.get(schoolYear) ?? targets.default;
     if (!t)
       throw new MissingTargetError(
-        `no Ed-Fi target for tenant '${tenantId}' and school year ${schoolYear}; run: termbridge sync target set --tenant ${tenantId} [--year ${schoolYear}] --url URL --key KEY --secret SECRET`,
+        `no Ed-Fi target for tenant '${tenantId}' and school year ${schoolYear}; run: termbridge sync target set --tenant ${tenantId} [--year ${schoolYear}] --url URL --key KEY --secret-stdin`,
       );
     return clientOf(t);
   };

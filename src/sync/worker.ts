@@ -9,12 +9,16 @@ import { recordSendError, resolveSendErrors } from './error-log.ts';
 import { edfiIdOf, missingParents, recordDelete, recordUpsert } from './identity-map.ts';
 import { claimOps, finishOp, outboxCounts, releaseClaims, releaseExpiredLocks, retryLater, type OutboxOp } from './outbox.ts';
 import { sendOperation } from './send-operation.ts';
+import { leaseSeconds, startHeartbeat } from './lease.ts';
 
 export interface WorkerOptions {
   workerId?: string;
   /** Operations sent at once by this worker. */
   concurrency?: number;
-  /** How long a claim is held before another worker may take the operation over. */
+  /**
+   * The lease on a claim: how long after this worker's last heartbeat another worker may take
+   * the operation over (default TERMBRIDGE_SYNC_LEASE_SECONDS, 10). Renewed three times a lease.
+   */
   lockSeconds?: number;
   /** Transient failures tolerated before the operation goes to the error log. */
   maxAttempts?: number;
@@ -93,7 +97,9 @@ export async function processOp(db: Db, tenantId: string, target: TargetFor, op:
     return 'sent';
   }
   if (outcome.kind === 'transient' && op.attempts < (o.maxAttempts ?? 8)) {
-    await retryLater(db, tenantId, op.opId, workerId, backoffDelay(op.attempts, o), outcome.status, outcome.message);
+    // The target's Retry-After (a 429 or 503) is a floor under the back-off, never shortened.
+    const delay = Math.max(backoffDelay(op.attempts, o), Math.min(outcome.retryAfterMs ?? 0, 600_000));
+    await retryLater(db, tenantId, op.opId, workerId, delay, outcome.status, outcome.message);
     return 'retry';
   }
   await db.transaction().execute(async (tx) => {
@@ -123,9 +129,19 @@ export async function drainOutbox(db: Db, tenantId: string, target: TargetFor, o
   const workerId = o.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
   const stats: DrainStats = { sent: 0, failed: 0, blocked: 0, retried: 0, left: 0 };
   const deadline = Date.now() + (o.deadlineMs ?? 10 * 60_000);
+  const lease = o.lockSeconds ?? leaseSeconds();
+  const heartbeat = startHeartbeat(db, tenantId, workerId, lease);
+  try {
+    return await drainLoop(db, tenantId, target, o, workerId, stats, deadline, lease);
+  } finally {
+    await heartbeat.stop();
+  }
+}
+
+async function drainLoop(db: Db, tenantId: string, target: TargetFor, o: WorkerOptions, workerId: string, stats: DrainStats, deadline: number, lease: number): Promise<DrainStats> {
   for (;;) {
     await releaseExpiredLocks(db, tenantId);
-    const ops = await claimOps(db, tenantId, workerId, o.concurrency ?? 4, o.lockSeconds ?? 120);
+    const ops = await claimOps(db, tenantId, workerId, o.concurrency ?? 4, lease);
     if (ops.length === 0) {
       const c = await outboxCounts(db, tenantId);
       if (c.pending === 0 && c.inFlight === 0) return stats;

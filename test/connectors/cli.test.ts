@@ -59,11 +59,11 @@ describe('termbridge connect / pull', () => {
     const common = ['--data-dir', dataDir];
     expect((await termbridge(['tenants', 'create', '--id', 'district-a', '--name', 'District A', ...common], {})).code).toBe(0);
 
-    const add = ['connect', 'add', 'edfi', '--tenant', 'district-a', '--url', `${source.url}/data/v3`, '--id', 'state-ods', '--client-id', clientId, '--client-secret', secret, ...common];
-    const refused = await termbridge(add, { TERMBRIDGE_SECRET_KEY: '' });
+    const add = ['connect', 'add', 'edfi', '--tenant', 'district-a', '--url', `${source.url}/data/v3`, '--id', 'state-ods', '--client-id', clientId, ...common];
+    const refused = await termbridge(add, { TERMBRIDGE_SECRET_KEY: '', TERMBRIDGE_CONNECT_SECRET: secret });
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('TERMBRIDGE_SECRET_KEY is not set');
-    const added = await termbridge(add, { TERMBRIDGE_SECRET_KEY: key });
+    const added = await termbridge(add, { TERMBRIDGE_SECRET_KEY: key, TERMBRIDGE_CONNECT_SECRET: secret });
     expect(added.stderr).toBe('');
     expect(added.stdout).toContain("identifiers 'edfi@state-ods'");
 

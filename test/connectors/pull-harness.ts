@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { ConnectionRepository, type NewConnection } from '../../src/connectors/connection-repository.ts';
 import { connectorFor, type ConnectorOptions } from '../../src/connectors/connector-for.ts';
 import { runPull } from '../../src/connectors/pull.ts';
-import { secretKey } from '../../src/connectors/secret-box.ts';
+import { secretKey } from '../../src/secrets/secret-box.ts';
 import { TenantRepository } from '../../src/store/tenant-repository.ts';
 import type { TestApp } from '../harness.ts';
 

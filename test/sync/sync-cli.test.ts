@@ -12,13 +12,15 @@ import { TenantRepository } from '../../src/store/tenant-repository.ts';
 import { createTenant, startApp, type TestApp } from '../harness.ts';
 import { districtUpload } from './sync-rig.ts';
 
-function termbridge(args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function termbridge(args: string[], dataDir: string, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const env = { ...process.env };
     delete env.DATABASE_URL;
-    execFile('node', ['bin/termbridge.js', ...args, '--data-dir', dataDir], { env, timeout: 120_000 }, (err, stdout, stderr) =>
+    const child = execFile('node', ['bin/termbridge.js', ...args, '--data-dir', dataDir], { env, timeout: 120_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
+    if (stdin !== undefined) child.stdin!.end(stdin);
+    else child.stdin!.end();
   });
 }
 
@@ -69,7 +71,10 @@ describe('sis and sync commands', { timeout: 240_000 }, () => {
     const noTarget = await termbridge(['sync', 'run', '--tenant', 'district'], dataDir);
     expect(noTarget.code).toBe(1);
     expect(noTarget.stderr).toContain('no Ed-Fi target for tenant');
-    expect((await termbridge(['sync', 'target', 'set', '--tenant', 'district', '--url', odsUrl, '--key', key, '--secret', secret], dataDir)).code).toBe(0);
+    // The secret from standard input: not in argv, nothing on stderr, stored sealed.
+    const set = await termbridge(['sync', 'target', 'set', '--tenant', 'district', '--url', odsUrl, '--key', key, '--secret-stdin'], dataDir, `${secret}\n`);
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
     const check = await termbridge(['sync', 'target', 'check', '--tenant', 'district'], dataDir);
     expect(check.stdout).toContain('ok   2026: token and API reachable');
     expect(check.stdout).toContain('ok   2026: 3 term descriptor(s) and 2 grading period descriptor(s) the SIS sends all exist in the target');

@@ -13,6 +13,7 @@ import { TenantRepository } from '../../src/store/tenant-repository.ts';
 import { createTenant, drivers } from '../harness.ts';
 import { drainOutbox } from '../../src/sync/worker.ts';
 import { resync } from '../../src/sync/resync.ts';
+import { enqueueSchoolDelete, planSchoolDelete } from '../../src/sync/school-delete.ts';
 import { districtUpload, newPair, startSyncRig, type SyncPair, type SyncRig } from './sync-rig.ts';
 
 const FAST = { backoffBaseMs: 20, backoffCapMs: 200, deadlineMs: 30_000 };
@@ -121,6 +122,59 @@ describe.each(drivers())('SIS -> Ed-Fi sync end to end on %s', (driver) => {
     const after = await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${p.el}`);
     expect(after.map((s: any) => s.sessionName)).toEqual(['2026 First Semester']);
     expect(after[0].id).not.toBe(before.id);
+    expect((await enqueuePlan(db(), p.district.tenantId, { mode: 'incremental', schools: null })).ops).toBe(0);
+  });
+
+  it('a changed school id is a new school (seed 002): the sync sends it nothing, a resync posts it under the new id, the old id keeps its items until sync delete', async () => {
+    const pair = await newPair(rig, 3);
+    const [hs, el, renumbered] = pair.ods.schools.map((s) => s.schoolId!) as [number, number, number];
+    expect((await rig.source.app.inject({ method: 'POST', url: '/sis/v1/uploads', headers: pair.sisHeaders, payload: districtUpload([hs, el]) })).statusCode).toBe(200);
+    const p = { ...pair, client: pair.newClient() };
+    expect(await sync(p)).toMatchObject({ planned: 6, sent: 6, failed: 0 });
+    // The SIS renumbers the high school: its calendar and grading periods now belong to the new id.
+    const upload = districtUpload([renumbered, el]);
+    const moved = { ...upload, schools: [upload.schools[0]!], calendars: [upload.calendars[0]!], terms: [], calendarDays: [], termTypeMappings: [], syncYears: [] };
+    expect((await rig.source.app.inject({ method: 'POST', url: '/sis/v1/uploads', headers: pair.sisHeaders, payload: moved })).statusCode).toBe(200);
+    expect((await sis(p, 'DELETE', `/sis/v1/schools/${hs}`)).statusCode).toBe(204);
+    const mark = rig.proxy.log.length;
+    expect(await sync(p)).toMatchObject({ planned: 0, sent: 0, failed: 0 });
+    expect(rig.proxy.log.slice(mark)).toEqual([]);
+    const names = async (schoolId: number) => (await p.odsGet(`/data/v3/ed-fi/sessions?schoolId=${schoolId}`)).map((x: any) => x.sessionName).sort();
+    const periods = async (schoolId: number) => (await p.odsGet(`/data/v3/ed-fi/gradingPeriods?schoolId=${schoolId}`)).length;
+    expect(await names(hs)).toEqual(['2026 First Semester', '2026 Second Semester']);
+    expect(await names(renumbered)).toEqual([]);
+    const status = async () => (await rig.source.app.inject({ method: 'GET', url: '/sis/v1/sync/status', headers: p.sisHeaders })).json();
+    expect((await status()).schoolChanges).toEqual([expect.objectContaining({ oldSchoolId: hs, newSchoolId: renumbered, resyncedAt: null, itemsUnderOld: 4 })]);
+    // Nothing again on the next run, and nothing after another SIS change of that school either.
+    await sis(p, 'PUT', '/sis/v1/terms/hs-s2', { calendarId: 'hs', name: 'Semester 2', termTypeCode: 'S2', startDate: '2026-01-05', endDate: '2026-05-29' });
+    expect(await sync(p)).toMatchObject({ planned: 0, sent: 0 });
+
+    // A resync of the new id posts its sessions there; the old id's stay.
+    const report = await resync(db(), p.district.tenantId, p.client, { schools: [renumbered] });
+    expect(report.enqueued.ops).toBe(4);
+    expect(await drainOutbox(db(), p.district.tenantId, p.client, FAST)).toMatchObject({ sent: 4, failed: 0 });
+    expect(await names(renumbered)).toEqual(['2026 First Semester', '2026 Second Semester']);
+    expect(await periods(renumbered)).toBe(2);
+    expect(await names(hs)).toEqual(['2026 First Semester', '2026 Second Semester']);
+    expect(await periods(hs)).toBe(2);
+    expect((await status()).schoolChanges).toEqual([expect.objectContaining({ resyncedAt: expect.any(String), itemsUnderOld: 4 })]);
+    expect((await enqueuePlan(db(), p.district.tenantId, { mode: 'incremental', schools: null })).ops).toBe(0);
+    // A full resync does not delete them either.
+    await resync(db(), p.district.tenantId, p.client, {});
+    await drainOutbox(db(), p.district.tenantId, p.client, FAST);
+    expect(await names(hs)).toHaveLength(2);
+
+    // The delete tool: its plan first, then the deletes (sessions before the periods they list).
+    await expect(planSchoolDelete(db(), p.district.tenantId, el)).rejects.toThrow(/still has SIS data that derives 1 item/);
+    const plan = await planSchoolDelete(db(), p.district.tenantId, hs);
+    expect(plan.map((o) => `${o.action} ${o.resource}`)).toEqual(['delete sessions', 'delete sessions', 'delete gradingPeriods', 'delete gradingPeriods']);
+    expect(await names(hs)).toHaveLength(2); // a plan sends nothing
+    expect(await enqueueSchoolDelete(db(), p.district.tenantId, hs)).toHaveLength(4);
+    expect(await drainOutbox(db(), p.district.tenantId, p.client, FAST)).toMatchObject({ sent: 4, failed: 0 });
+    expect(await names(hs)).toEqual([]);
+    expect(await periods(hs)).toBe(0);
+    expect(await names(renumbered)).toHaveLength(2);
+    expect((await status()).schoolChanges).toEqual([expect.objectContaining({ itemsUnderOld: 0, deletedAt: expect.any(String) })]);
     expect((await enqueuePlan(db(), p.district.tenantId, { mode: 'incremental', schools: null })).ops).toBe(0);
   });
 

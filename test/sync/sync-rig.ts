@@ -1,11 +1,15 @@
 // End-to-end rig: a source termbridge app (SIS API + sync) and a second termbridge app as the
 // Ed-Fi target on a real loopback port, behind a fault-injecting proxy that can answer 500,
 // hang past the client timeout, or forward a request and then lose the answer.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClientRepository } from '../../src/auth/client-repository.ts';
 import { EdfiClient } from '../../src/sync/edfi-client.ts';
 import { createTenant, startApp, type Driver, type TestApp, type TestTenant } from '../harness.ts';
+
+// Sync target secrets are sealed at rest: the tests (and the commands they start) need the key.
+process.env.TERMBRIDGE_SECRET_KEY ??= randomBytes(32).toString('hex');
 
 export type Fault = '500' | '503' | '429' | 'hang' | 'lose-answer' | '401' | 'key-change-not-supported';
 

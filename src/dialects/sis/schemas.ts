@@ -83,6 +83,17 @@ export const OUTBOX_STATUS = {
     blocked: Type.Integer(),
     superseded: Type.Integer(),
     nextInSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'until the next pending send is due' }),
+    schoolChanges: Type.Array(
+      Type.Object({
+        oldSchoolId: Type.Integer(),
+        newSchoolId: Type.Integer(),
+        detectedAt: Type.String(),
+        resyncedAt: Type.Union([Type.String(), Type.Null()], { description: 'null: the new school id is sent nothing until a resync of it' }),
+        deletedAt: Type.Union([Type.String(), Type.Null()]),
+        itemsUnderOld: Type.Integer({ description: 'items the target holds under the old id until `termbridge sync delete --school OLD`' }),
+      }),
+      { description: 'school ids the SIS changed (seed 002: a new school for the sync)' },
+    ),
   }),
   ...errors,
 };

@@ -8,6 +8,7 @@ import { outboxCounts } from '../../sync/outbox.ts';
 import { SIS_PREFIX } from './table-routes.ts';
 import { ARCHIVED, ERROR_LIST, ONE_ERROR, OUTBOX_STATUS, RETRIED } from './schemas.ts';
 import { SisApiError } from './sis-errors.ts';
+import { listSchoolChanges } from '../../sync/school-changes.ts';
 
 const STATES = ['open', 'archived', 'retried', 'resolved', 'all'] as const;
 
@@ -75,7 +76,8 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void 
   });
 
   app.get(`${SIS_PREFIX}/sync/status`, { schema: { tags: ['sis'], summary: 'Outbox counts by status', response: OUTBOX_STATUS } }, async (request) => {
-    return outboxCounts(db(), request.principal.tenantId);
+    const tenantId = request.principal.tenantId;
+    return { ...(await outboxCounts(db(), tenantId)), schoolChanges: await listSchoolChanges(db(), tenantId) };
   });
 }
 

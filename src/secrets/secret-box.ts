@@ -1,4 +1,4 @@
-// Connection secrets at rest: AES-256-GCM with a key from TERMBRIDGE_SECRET_KEY (32 bytes as
+// Secrets at rest (connector and sync target secrets): AES-256-GCM with a key from TERMBRIDGE_SECRET_KEY (32 bytes as
 // 64 hex characters or base64). Without the key nothing is stored: a secret is never kept in
 // the clear.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openSecret, sealSecret, secretKey, SecretKeyError } from '../../src/connectors/secret-box.ts';
+import { openSecret, sealSecret, secretKey, SecretKeyError } from '../../src/secrets/secret-box.ts';
 
 describe('connection secrets at rest', () => {
   const key = randomBytes(32);
