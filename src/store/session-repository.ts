@@ -324,6 +324,13 @@ export class SessionRepository {
     }
   }
 
+  /** The live sessions whose parent this is. */
+  async liveChildren(tenantId: string, id: string): Promise<SessionWithSeq[]> {
+    const rows = await sql<SessionRow>`SELECT ${SELECT} FROM ${FROM}
+      WHERE s.tenant_id = ${tenantId} AND s.parent_id = ${id} AND s.status = 'active' ORDER BY s.begin_date, s.row_seq`.execute(this.db);
+    return rows.rows.map(toSession);
+  }
+
   /** The grading periods a session references (Ed-Fi's SessionGradingPeriod). */
   async gradingPeriodsOf(tenantId: string, sessionIds: string[]): Promise<Map<string, SessionWithSeq[]>> {
     const out = new Map<string, SessionWithSeq[]>();

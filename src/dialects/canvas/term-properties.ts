@@ -3,7 +3,7 @@
 // the SIS import id. They live in session.properties.canvas; every other dialect ignores them.
 import { addDays } from '../../domain/calendar-date.ts';
 import type { Session } from '../../domain/session.ts';
-import { endOfLocalDay, localDayOf, startOfLocalDay } from './zoned-time.ts';
+import { endOfLocalDay, localDayOf, startOfLocalDay } from '../../domain/zoned-time.ts';
 import { formatCanvasTime } from './wire-time.ts';
 
 export const ENROLLMENT_TYPES = ['StudentEnrollment', 'TeacherEnrollment', 'TaEnrollment', 'DesignerEnrollment'] as const;
