@@ -25,6 +25,7 @@ import { DialectRegistry, routeKey } from './dialects/registry.ts';
 import { sendDialectError } from './dialects/send-error.ts';
 import type { ErrorContext, ErrorKind } from './dialects/dialect.ts';
 import type { Store } from './store/database.ts';
+import { WriteConflict } from './store/write-transaction.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -161,6 +162,8 @@ function withoutTokensInUrls(logger: true | LoggerOptions): LoggerOptions {
 }
 
 function classify(error: FastifyError): { kind: ErrorKind; message: string } {
+  // A race the store's retries could not settle: each dialect's 409.
+  if (error instanceof WriteConflict) return { kind: 'conflict', message: error.message };
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { kind: 'payloadTooLarge', message: `The request body is larger than the ${BODY_LIMIT} bytes allowed.` };

@@ -3,6 +3,7 @@
 // admin routes of a running server (which the CLI calls when the server holds the data dir).
 import { sql } from 'kysely';
 import type { Db } from '../store/database.ts';
+import { isKnownTimeZone } from '../domain/zoned-time.ts';
 import { TenantRepository } from '../store/tenant-repository.ts';
 import { ClientRepository, type ApiClient } from './client-repository.ts';
 
@@ -67,6 +68,9 @@ export class StoreAdministration implements Administration {
     if (!TENANT_ID.test(input.tenantId))
       throw new AdministrationError('invalid', `tenant id '${input.tenantId}' must be 1-63 lower-case letters, digits, '-' or '_', starting with a letter or digit`);
     if (!input.name.trim()) throw new AdministrationError('invalid', 'a tenant needs a non-empty name');
+    // Canvas instants become school days in this zone: an unknown one would silently mean UTC.
+    if (input.timeZone !== undefined && !isKnownTimeZone(input.timeZone))
+      throw new AdministrationError('invalid', `time zone '${input.timeZone}' is not an IANA time zone this server knows; use a name such as America/Chicago (see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones)`);
     const edOrg = input.districtEducationOrganizationId;
     if (edOrg !== undefined && edOrg !== null && !(Number.isInteger(edOrg) && edOrg > 0 && edOrg <= 2_147_483_647))
       throw new AdministrationError('invalid', `district EducationOrganizationId ${edOrg} must be a positive integer (at most 2147483647)`);

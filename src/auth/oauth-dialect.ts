@@ -9,6 +9,7 @@ const OAUTH_ERROR: Record<ErrorKind, string> = {
   forbidden: 'unauthorized_client',
   notFound: 'invalid_request',
   methodNotAllowed: 'invalid_request',
+  conflict: 'temporarily_unavailable',
   payloadTooLarge: 'invalid_request',
   unsupportedMediaType: 'invalid_request',
   rateLimited: 'temporarily_unavailable',

@@ -3,6 +3,7 @@
 // has no change feed, so every pull reads all terms; merging compares before writing, so an
 // unchanged term costs a read and no write. Deleted terms become deletes; the account's
 // "Default Term" (no dates) is Canvas's own placeholder and is not pulled.
+import { lastDayOf, localDayOf } from '../domain/zoned-time.ts';
 import type { Connector, ConnectorRecord, PullPage } from './connector.ts';
 import type { SourceClient } from './source-client.ts';
 
@@ -11,16 +12,6 @@ interface CanvasResume {
   next: string | null;
 }
 
-/** Calendar day of an instant in a time zone. */
-export function dayIn(timeZone: string, ms: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
-}
-
-function minutesIntoDay(timeZone: string, ms: number): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  return get('hour') * 60 + get('minute') + get('second') / 60;
-}
 
 /** rel="next" of an RFC 8288 Link header. */
 export function nextLink(header: string | undefined): string | null {
@@ -68,9 +59,9 @@ export class CanvasConnector implements Connector {
     const endMs = typeof t.end_at === 'string' ? Date.parse(t.end_at) : NaN;
     const name = typeof t.name === 'string' ? t.name.trim() : '';
     if (Number.isNaN(startMs) && Number.isNaN(endMs) && name === 'Default Term') return [];
-    let endDate = Number.isNaN(endMs) ? null : dayIn(this.timeZone, endMs);
-    // An end_at at local midnight means "until the day before".
-    if (endDate !== null && minutesIntoDay(this.timeZone, endMs) === 0) endDate = dayIn(this.timeZone, endMs - 1);
+    // The same rule as Canvas writes through this server's API (src/domain/zoned-time.ts).
+    const beginDate = Number.isNaN(startMs) ? null : localDayOf(startMs, this.timeZone);
+    const endDate = Number.isNaN(endMs) ? null : lastDayOf(endMs, this.timeZone, beginDate);
     const overrides = t.overrides && typeof t.overrides === 'object' ? t.overrides : {};
     return [
       {
@@ -81,7 +72,7 @@ export class CanvasConnector implements Connector {
           schoolYear: null,
           name: name || `Term ${id}`,
           type: 'term',
-          beginDate: Number.isNaN(startMs) ? null : dayIn(this.timeZone, startMs),
+          beginDate,
           endDate,
           parentSourceId: null,
           termDescriptor: null,

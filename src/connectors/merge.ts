@@ -5,6 +5,7 @@
 // database would refuse is checked before writing, so no statement fails mid-transaction).
 import { isDeepStrictEqual } from 'node:util';
 import { sessionInputOf, type SessionInput, type SessionType } from '../domain/session.ts';
+import { sameContent } from '../domain/session-contract.ts';
 import { validateSession } from '../domain/validation.ts';
 import { SessionRepository, type SessionWithSeq } from '../store/session-repository.ts';
 import { SessionIndex } from './session-index.ts';
@@ -224,8 +225,10 @@ export async function mergeRecords(
   }
 }
 
-/** True when writing `input` would change nothing stored. */
+/**
+ * True when writing `input` would change nothing stored: the session contract's one no-op check
+ * (a pulled null clears a stored value, so it is a change).
+ */
 export function sameSession(s: SessionWithSeq, input: SessionInput): boolean {
-  const current = sessionInputOf(s);
-  return (Object.keys(current) as (keyof SessionInput)[]).every((k) => isDeepStrictEqual(current[k], input[k] ?? current[k]));
+  return sameContent(s, input);
 }

@@ -2,6 +2,7 @@
 // checkpoint in one transaction; then merge everything staged into the sessions in one
 // transaction together with the connection's new state. A pull that fails while reading leaves
 // every session as it was; the next pull resumes after the last staged page.
+import { writeTransaction } from '../store/write-transaction.ts';
 import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
 import type { Connection } from './connection-repository.ts';
@@ -63,14 +64,14 @@ async function pullUnlocked(store: Store, connection: Connection, connector: Con
   let step = await pager.next();
   while (!step.done) {
     const page = step.value;
-    await store.db.transaction().execute(async (tx) => new ConnectionRepository(tx).stagePage(tenantId, id, page.records, page.resume));
+    await writeTransaction(store.db, async (tx) => new ConnectionRepository(tx).stagePage(tenantId, id, page.records, page.resume));
     pages++;
     records += page.records.length;
     onProgress({ pages, records, done: page.progress?.done, total: page.progress?.total });
     step = await pager.next();
   }
   const newState = step.value;
-  const summary = await store.db.transaction().execute(async (tx) => {
+  const summary = await writeTransaction(store.db, async (tx) => {
     const staged = (await new ConnectionRepository(tx).stagedRecords(tenantId, id)) as ConnectorRecord[];
     const result = await mergeRecords(tx, tenantId, connection.identifierSystem, staged, { keyIsIdentity: connection.kind === 'edfi' });
     await new ConnectionRepository(tx).completePull(tenantId, id, newState, {

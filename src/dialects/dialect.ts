@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'forbidden'
   | 'notFound'
   | 'methodNotAllowed'
+  | 'conflict'
   | 'payloadTooLarge'
   | 'unsupportedMediaType'
   | 'rateLimited'
@@ -86,6 +87,7 @@ export const STATUS_OF: Record<ErrorKind, number> = {
   forbidden: 403,
   notFound: 404,
   methodNotAllowed: 405,
+  conflict: 409,
   payloadTooLarge: 413,
   unsupportedMediaType: 415,
   rateLimited: 429,

@@ -2,23 +2,15 @@
 // Field names are canonical (see SessionField); values are already canonical (inclusive end
 // dates, uuids with hyphens, ...): each dialect converts its wire values before building this.
 
+import type { ContentField } from '../domain/session-contract.ts';
+
 export type SessionField =
+  /** The session contract's content fields (src/domain/session-contract.ts), all but the free-form properties. */
+  | Exclude<ContentField, 'properties'>
   | 'id'
-  | 'schoolOrgId'
   | 'schoolId'
   /** The owning org: the school, else the tenant's district. */
   | 'orgId'
-  | 'schoolYear'
-  | 'name'
-  | 'type'
-  | 'beginDate'
-  | 'endDate'
-  | 'parentId'
-  | 'status'
-  | 'termDescriptor'
-  | 'gradingPeriodDescriptor'
-  | 'periodSequence'
-  | 'totalInstructionalDays'
   | 'changeVersion'
   | 'createdAt'
   | 'updatedAt'

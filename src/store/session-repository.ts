@@ -4,32 +4,21 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { naturalKeyOf, sameKey } from '../domain/natural-key.ts';
-import type { Session, SessionInput, SessionType } from '../domain/session.ts';
+import type { Session, SessionInput } from '../domain/session.ts';
 import type { Condition, Query } from '../query/ast.ts';
 import { boundedByHorizon, changeHorizon } from './change-horizon.ts';
 import type { Tables } from './schema.ts';
+import { CONTENT_COLUMNS, contentFromRow, insertColumns, updateAssignments } from './session-columns.ts';
 import { orderSql, whereSql } from './session-sql.ts';
 
 type Executor = Kysely<Tables> | Transaction<Tables>;
 
-interface SessionRow {
+/** A selected row: the contract's content columns (by name) and what the store assigns. */
+interface SessionRow extends Record<string, unknown> {
   id: string;
   tenant_id: string;
-  school_org_id: string | null;
   school_id: string | null;
-  school_year: number | null;
-  name: string;
-  type: string;
-  begin_date: string | null;
-  end_date: string | null;
-  parent_id: string | null;
-  status: 'active' | 'deleted';
-  term_descriptor: string | null;
-  grading_period_descriptor: string | null;
-  period_sequence: number | null;
-  total_instructional_days: number | null;
   identifiers: Record<string, string> | null;
-  properties: Record<string, unknown>;
   canvas_id: string;
   created_at: Date;
   updated_at: Date;
@@ -38,9 +27,7 @@ interface SessionRow {
 }
 
 const SELECT = sql`
-  s.id, s.tenant_id, s.school_org_id, o.school_id, s.school_year, s.name, s.type, s.begin_date, s.end_date,
-  s.parent_id, s.status, s.term_descriptor, s.grading_period_descriptor, s.period_sequence,
-  s.total_instructional_days, s.properties, s.canvas_id, s.created_at, s.updated_at, s.change_version, s.row_seq,
+  s.id, s.tenant_id, ${CONTENT_COLUMNS}, o.school_id, s.canvas_id, s.created_at, s.updated_at, s.change_version, s.row_seq,
   (SELECT jsonb_object_agg(si.system, si.value) FROM session_identifiers si
     WHERE si.tenant_id = s.tenant_id AND si.session_id = s.id) AS identifiers`;
 const FROM = sql`sessions s LEFT JOIN orgs o ON o.tenant_id = s.tenant_id AND o.id = s.school_org_id`;
@@ -68,21 +55,9 @@ export function toSession(r: SessionRow): SessionWithSeq {
   return {
     id: r.id,
     tenantId: r.tenant_id,
-    schoolOrgId: r.school_org_id,
+    ...contentFromRow(r),
     schoolId: r.school_id === null ? null : Number(r.school_id),
-    schoolYear: r.school_year,
-    name: r.name,
-    type: r.type as SessionType,
-    beginDate: r.begin_date,
-    endDate: r.end_date,
-    parentId: r.parent_id,
-    status: r.status,
-    termDescriptor: r.term_descriptor,
-    gradingPeriodDescriptor: r.grading_period_descriptor,
-    periodSequence: r.period_sequence,
-    totalInstructionalDays: r.total_instructional_days,
     identifiers: r.identifiers ?? {},
-    properties: r.properties ?? {},
     canvasId: Number(r.canvas_id),
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
@@ -215,27 +190,9 @@ export class SessionRepository {
     const seq = await sql<{ n: string }>`UPDATE tenants SET canvas_term_seq = canvas_term_seq + 1 WHERE tenant_id = ${tenantId} RETURNING canvas_term_seq AS n`.execute(this.db);
     const canvasId = seq.rows[0]?.n;
     if (canvasId === undefined) throw new Error(`unknown tenant ${tenantId}`);
-    await this.db
-      .insertInto('sessions')
-      .values({
-        tenant_id: tenantId,
-        id,
-        school_org_id: input.schoolOrgId,
-        school_year: input.schoolYear,
-        name: input.name,
-        type: input.type,
-        begin_date: input.beginDate,
-        end_date: input.endDate,
-        parent_id: input.parentId,
-        status: input.status ?? 'active',
-        term_descriptor: input.termDescriptor,
-        grading_period_descriptor: input.gradingPeriodDescriptor,
-        period_sequence: input.periodSequence,
-        total_instructional_days: input.totalInstructionalDays,
-        properties: JSON.stringify(input.properties ?? {}),
-        canvas_id: canvasId,
-      })
-      .execute();
+    const content = insertColumns(input);
+    await sql`INSERT INTO sessions (tenant_id, id, canvas_id, ${content.columns})
+      VALUES (${tenantId}, ${id}, ${canvasId}, ${content.values})`.execute(this.db);
     if (input.identifiers) await this.setIdentifiers(tenantId, id, input.identifiers);
     return (await this.get(tenantId, id))!;
   }
@@ -255,13 +212,7 @@ export class SessionRepository {
     if (!before) return null;
     const expected = options.expectedChangeVersion;
     const result = await sql`
-      UPDATE sessions SET
-        school_org_id = ${input.schoolOrgId}, school_year = ${input.schoolYear}, name = ${input.name},
-        type = ${input.type}, begin_date = ${input.beginDate}, end_date = ${input.endDate},
-        parent_id = ${input.parentId}, status = ${input.status ?? before.status},
-        term_descriptor = ${input.termDescriptor}, grading_period_descriptor = ${input.gradingPeriodDescriptor},
-        period_sequence = ${input.periodSequence}, total_instructional_days = ${input.totalInstructionalDays},
-        properties = ${JSON.stringify(input.properties ?? before.properties)}::jsonb
+      UPDATE sessions SET ${updateAssignments(input, before)}
       WHERE tenant_id = ${tenantId} AND id = ${id}
         ${expected === undefined ? sql`` : sql`AND change_version = ${expected}`}`.execute(this.db);
     if (Number(result.numAffectedRows ?? 0) === 0) return 'conflict';
@@ -322,6 +273,13 @@ export class SessionRepository {
       await this.db.deleteFrom('session_identifiers').where('tenant_id', '=', tenantId).where('session_id', '=', id).where('system', '=', system).execute();
       await this.db.insertInto('session_identifiers').values({ tenant_id: tenantId, system, value, session_id: id }).execute();
     }
+  }
+
+  /** The live sessions whose parent this is. */
+  async liveChildren(tenantId: string, id: string): Promise<SessionWithSeq[]> {
+    const rows = await sql<SessionRow>`SELECT ${SELECT} FROM ${FROM}
+      WHERE s.tenant_id = ${tenantId} AND s.parent_id = ${id} AND s.status = 'active' ORDER BY s.begin_date, s.row_seq`.execute(this.db);
+    return rows.rows.map(toSession);
   }
 
   /** The grading periods a session references (Ed-Fi's SessionGradingPeriod). */

@@ -1,23 +1,27 @@
 // Turns the Query AST into parameterised SQL over the sessions table (alias `s`).
 import { sql, type RawBuilder } from 'kysely';
+import { CONTENT_FIELDS, SESSION_CONTRACT, type ContentField, type FieldType } from '../domain/session-contract.ts';
 import type { Condition, Query, SessionField, SortKey } from '../query/ast.ts';
 
+/** The cast a comparison of each contract type compares as. */
+const CAST: Record<FieldType, RawBuilder<unknown>> = {
+  uuid: sql`uuid`,
+  int: sql`integer`,
+  date: sql`date`,
+  text: sql`text`,
+  sessionType: sql`text`,
+  status: sql`text`,
+  json: sql`jsonb`,
+};
+
+const FILTERABLE = CONTENT_FIELDS.filter((k) => SESSION_CONTRACT[k].filterable);
+
 const COLUMN: Record<string, RawBuilder<unknown>> = {
+  // The contract's filterable fields, each its own column.
+  ...Object.fromEntries(FILTERABLE.map((k) => [k, sql.ref(`s.${SESSION_CONTRACT[k].column}`)])),
   id: sql`s.id`,
-  schoolOrgId: sql`s.school_org_id`,
   schoolId: sql`o.school_id`,
   orgId: sql`coalesce(s.school_org_id, (SELECT d.id FROM orgs d WHERE d.tenant_id = s.tenant_id AND d.kind = 'district' ORDER BY d.row_seq LIMIT 1))`,
-  schoolYear: sql`s.school_year`,
-  name: sql`s.name`,
-  type: sql`s.type`,
-  beginDate: sql`s.begin_date`,
-  endDate: sql`s.end_date`,
-  parentId: sql`s.parent_id`,
-  status: sql`s.status`,
-  termDescriptor: sql`s.term_descriptor`,
-  gradingPeriodDescriptor: sql`s.grading_period_descriptor`,
-  periodSequence: sql`s.period_sequence`,
-  totalInstructionalDays: sql`s.total_instructional_days`,
   changeVersion: sql`s.change_version`,
   createdAt: sql`s.created_at`,
   updatedAt: sql`s.updated_at`,
@@ -27,7 +31,7 @@ const COLUMN: Record<string, RawBuilder<unknown>> = {
 };
 
 /** Columns whose values are uuids: a value that is not a uuid can never match. */
-const UUID_FIELDS = new Set(['id', 'schoolOrgId', 'orgId', 'parentId']);
+const UUID_FIELDS = new Set<string>(['id', 'orgId', ...FILTERABLE.filter((k) => SESSION_CONTRACT[k].type === 'uuid')]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class UnknownFieldError extends Error {}
@@ -48,10 +52,8 @@ export function columnOf(field: SessionField): RawBuilder<unknown> {
 
 function castFor(field: SessionField): RawBuilder<unknown> {
   // Comparisons compare as the column's type, so '2025-01-01' compares as a date, not text.
+  if ((FILTERABLE as string[]).includes(field)) return CAST[SESSION_CONTRACT[field as ContentField].type];
   switch (field) {
-    case 'beginDate':
-    case 'endDate':
-      return sql`date`;
     case 'createdAt':
     case 'updatedAt':
       return sql`timestamptz`;
@@ -63,14 +65,8 @@ function castFor(field: SessionField): RawBuilder<unknown> {
     case 'isDefaultTerm':
       return sql`boolean`;
     case 'id':
-    case 'schoolOrgId':
     case 'orgId':
-    case 'parentId':
       return sql`uuid`;
-    case 'schoolYear':
-    case 'periodSequence':
-    case 'totalInstructionalDays':
-      return sql`integer`;
     default:
       return sql`text`;
   }

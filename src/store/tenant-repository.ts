@@ -1,4 +1,5 @@
 // Tenants (a district, Canvas's root account), their orgs, school years and descriptors.
+import { isKnownTimeZone } from '../domain/zoned-time.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { DESCRIPTOR_SEEDS } from '../domain/descriptor-catalog.ts';
@@ -98,6 +99,7 @@ export class TenantRepository {
   /** Creates the tenant with its district org and the standard descriptors. */
   async create(input: { tenantId: string; name: string; timeZone?: string; districtSchoolId?: number | null }): Promise<Tenant> {
     const timeZone = input.timeZone ?? 'America/Chicago';
+    if (!isKnownTimeZone(timeZone)) throw new RangeError(`unknown time zone '${timeZone}'`);
     await this.db.insertInto('tenants').values({ tenant_id: input.tenantId, name: input.name, time_zone: timeZone }).execute();
     const districtId = randomUUID();
     await this.db

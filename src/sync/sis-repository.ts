@@ -1,5 +1,6 @@
 // SIS tables in the store: all-or-nothing saves (every reference checked first, one
 // transaction) that mark the schools they touch for the sync, and reads for derivation.
+import { writeTransaction } from '../store/write-transaction.ts';
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/database.ts';
 import { emptyDataset, SIS_TABLES, type SisDataset, type SisTable } from './sis-model.ts';
@@ -9,6 +10,8 @@ type Executor = Db;
 
 export interface SaveResult {
   counts: Partial<Record<SisTable, number>>;
+  /** Rows that did not exist before this save (the rest replaced a stored row). */
+  inserted: Partial<Record<SisTable, number>>;
   problems: SisProblem[];
   /** Schools whose Ed-Fi sessions may have changed. */
   schools: number[];
@@ -21,9 +24,9 @@ export class SisRepository {
 
   /** Upserts every row of the dataset (replace: the tenant's SIS data becomes exactly this). */
   async save(tenantId: string, data: SisDataset, options: { replace?: boolean } = {}): Promise<SaveResult> {
-    return this.db.transaction().execute(async (tx) => {
+    return writeTransaction(this.db, async (tx) => {
       const tenant = await sql`SELECT 1 FROM tenants WHERE tenant_id = ${tenantId}`.execute(tx);
-      if (tenant.rows.length === 0) return { counts: {}, problems: [{ path: '$', message: `tenant '${tenantId}' does not exist` }], schools: [] };
+      if (tenant.rows.length === 0) return { counts: {}, inserted: {}, problems: [{ path: '$', message: `tenant '${tenantId}' does not exist` }], schools: [] };
       const touched = new Set<number>();
       if (options.replace) {
         for (const s of await allSchools(tx, tenantId)) touched.add(s);
@@ -31,24 +34,27 @@ export class SisRepository {
           await sql`DELETE FROM ${sql.table(t)} WHERE tenant_id = ${tenantId}`.execute(tx);
       }
       const problems = await checkReferences(tx, tenantId, data);
-      if (problems.length) return { counts: {}, problems, schools: [] };
+      if (problems.length) return { counts: {}, inserted: {}, problems, schools: [] };
       for (const s of await schoolsTouched(tx, tenantId, data)) touched.add(s);
       const counts: Partial<Record<SisTable, number>> = {};
+      const inserted: Partial<Record<SisTable, number>> = {};
       for (const table of SIS_TABLES) {
         const rows = data[table] as unknown as Record<string, unknown>[];
         if (rows.length === 0) continue;
-        for (let i = 0; i < rows.length; i += CHUNK) await upsert(tx, tenantId, table, rows.slice(i, i + CHUNK));
+        let fresh = 0;
+        for (let i = 0; i < rows.length; i += CHUNK) fresh += await upsert(tx, tenantId, table, rows.slice(i, i + CHUNK));
         counts[table] = rows.length;
+        inserted[table] = fresh;
       }
       for (const s of await schoolsTouched(tx, tenantId, data)) touched.add(s);
       await markDirty(tx, tenantId, [...touched]);
-      return { counts, problems: [], schools: [...touched].sort((a, b) => a - b) };
+      return { counts, inserted, problems: [], schools: [...touched].sort((a, b) => a - b) };
     });
   }
 
   /** Deletes one row by its key (dependent SIS rows go with it); false when there was none. */
   async remove(tenantId: string, table: SisTable, key: Record<string, string | number>): Promise<boolean> {
-    return this.db.transaction().execute(async (tx) => {
+    return writeTransaction(this.db, async (tx) => {
       const probe = { ...emptyDataset(), [table]: [key] } as SisDataset;
       const schools = await schoolsTouched(tx, tenantId, probe);
       const where = keyCondition(table, tenantId, key);
@@ -200,7 +206,8 @@ function keyCondition(table: SisTable, tenantId: string, key: Record<string, str
   );
 }
 
-async function upsert(tx: Executor, tenantId: string, table: SisTable, rows: Record<string, unknown>[]): Promise<void> {
+/** Inserts or replaces rows by key; the number that were new. */
+async function upsert(tx: Executor, tenantId: string, table: SisTable, rows: Record<string, unknown>[]): Promise<number> {
   const cols = Object.entries(COLUMNS[table]);
   const values = rows.map(
     (r) => sql`(${sql.join([sql`${tenantId}`, ...cols.map(([f]) => (DATE_FIELDS.has(f) ? sql`${r[f] ?? null}::date` : sql`${r[f] ?? null}`))])})`,
@@ -209,9 +216,13 @@ async function upsert(tx: Executor, tenantId: string, table: SisTable, rows: Rec
   const updates = cols.map(([, c]) => c).filter((c) => !keys.includes(c));
   const hasUpdatedAt = !['calendarDays', 'termTypeMappings', 'syncYears'].includes(table);
   const set = [...updates.map((c) => sql`${sql.ref(c)} = EXCLUDED.${sql.ref(c)}`), ...(hasUpdatedAt ? [sql`updated_at = now()`] : [])];
-  await sql`INSERT INTO ${sql.table(TABLE_NAME[table])} (tenant_id, ${sql.join(cols.map(([, c]) => sql.ref(c)))})
+  // xmax is 0 on a row version this statement inserted, and the locker's id on one it updated:
+  // the row lock ON CONFLICT takes makes two concurrent upserts of one key one insert and one update.
+  const r = await sql<{ inserted: boolean }>`INSERT INTO ${sql.table(TABLE_NAME[table])} (tenant_id, ${sql.join(cols.map(([, c]) => sql.ref(c)))})
     VALUES ${sql.join(values)}
-    ON CONFLICT (tenant_id, ${sql.join(keys.map((k) => sql.ref(k)))}) DO ${set.length ? sql`UPDATE SET ${sql.join(set)}` : sql`NOTHING`}`.execute(tx);
+    ON CONFLICT (tenant_id, ${sql.join(keys.map((k) => sql.ref(k)))}) DO ${set.length ? sql`UPDATE SET ${sql.join(set)}` : sql`NOTHING`}
+    RETURNING (xmax = 0) AS inserted`.execute(tx);
+  return r.rows.filter((x) => x.inserted).length;
 }
 
 async function existing(tx: Executor, tenantId: string, table: string, column: string, wanted: string[]): Promise<Set<string>> {

@@ -6,7 +6,7 @@ import type { SessionRepository, SessionWithSeq } from '../../store/session-repo
 import { notFound } from './errors.ts';
 import type { TermRef } from './term-id.ts';
 import { termEndAt, termStartAt } from './term-properties.ts';
-import { localDayOf } from './zoned-time.ts';
+import { localDayOf } from '../../domain/zoned-time.ts';
 
 export interface TermLookup {
   tenantId: string;

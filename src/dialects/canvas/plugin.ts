@@ -1,6 +1,7 @@
 // Canvas LMS Enrollment Terms API under /api/v1/accounts/:account_id/terms.
 // Each handler: tenant from the token → account check → read or write in one transaction →
 // the EnrollmentTerm JSON. Every failure leaves as a CanvasReply in Canvas's own envelope.
+import { writeTransaction } from '../../store/write-transaction.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import qs from 'qs';
 import type { AppContext } from '../../app-context.ts';
@@ -118,7 +119,7 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     canvasHandler(async (request) => {
       const clock = await rootAccountOf(ctx, request);
       const body = parseTermBody(request.body, railsQuery(request), 'POST');
-      const created = await ctx.store.db.transaction().execute((tx) => createTerm(new SessionRepository(tx), clock, body));
+      const created = await writeTransaction(ctx.store.db, (tx) => createTerm(new SessionRepository(tx), clock, body));
       const [term] = await renderTerms(ctx.store.db, request, clock, [created], { overrides: true, courseCount: false });
       return term;
     }),
@@ -140,7 +141,7 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     canvasHandler(async (request) => {
       const clock = await rootAccountOf(ctx, request);
       const ref = parseTermRef((request.params as { id: string }).id);
-      const updated = await ctx.store.db.transaction().execute(async (tx) => {
+      const updated = await writeTransaction(ctx.store.db, async (tx) => {
         const repo = new SessionRepository(tx);
         const session = await findTerm(repo, clock, ref, { activeOnly: true });
         const body = parseTermBody(request.body, railsQuery(request), 'PUT');
@@ -165,7 +166,7 @@ export const canvasPlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     canvasHandler(async (request) => {
       const clock = await rootAccountOf(ctx, request);
       const ref = parseTermRef((request.params as { id: string }).id);
-      const deleted = await ctx.store.db.transaction().execute(async (tx) => {
+      const deleted = await writeTransaction(ctx.store.db, async (tx) => {
         const repo = new SessionRepository(tx);
         return deleteTerm(repo, clock.tenantId, await findTerm(repo, clock, ref, { activeOnly: false }));
       });

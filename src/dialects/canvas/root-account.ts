@@ -7,7 +7,7 @@ import { TenantRepository } from '../../store/tenant-repository.ts';
 import { resolveAccount, type AccountRef } from './account.ts';
 import { messageOnly, notFound } from './errors.ts';
 import type { TermLookup } from './find-terms.ts';
-import { isKnownTimeZone } from './zoned-time.ts';
+import { isKnownTimeZone } from '../../domain/zoned-time.ts';
 
 export interface RootAccount extends TermLookup {
   /** Resolves another account id of this tenant. */

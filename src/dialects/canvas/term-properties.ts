@@ -1,9 +1,10 @@
 // What Canvas keeps about a session that no other API has: the exact start_at/end_at written
 // through Canvas, the per-enrollment-type overrides, the fields an SIS import last set, and
 // the SIS import id. They live in session.properties.canvas; every other dialect ignores them.
-import { addDays } from '../../domain/calendar-date.ts';
 import type { Session } from '../../domain/session.ts';
-import { endOfLocalDay, localDayOf, startOfLocalDay } from './zoned-time.ts';
+import { endOfLocalDay, lastDayOf, localDayOf, startOfLocalDay } from '../../domain/zoned-time.ts';
+
+export { lastDayOf } from '../../domain/zoned-time.ts';
 import { formatCanvasTime } from './wire-time.ts';
 
 export const ENROLLMENT_TYPES = ['StudentEnrollment', 'TeacherEnrollment', 'TaEnrollment', 'DesignerEnrollment'] as const;
@@ -62,17 +63,6 @@ export function isDefaultTerm(session: Pick<Session, 'properties'>): boolean {
   return session.properties.canvasDefaultTerm === true;
 }
 
-/**
- * The last school day of a term ending at this instant: the local day it falls on — except an
- * end at exactly local midnight, which ends the term "until" that day, so the day before is
- * the last (as the Canvas connector reads pulled terms), unless that would precede the first day.
- */
-export function lastDayOf(endMs: number, timeZone: string, firstDay: string | null): string {
-  const day = localDayOf(endMs, timeZone);
-  if (startOfLocalDay(day, timeZone) !== endMs) return day;
-  const before = addDays(day, -1);
-  return firstDay !== null && before < firstDay ? day : before;
-}
 
 /**
  * start_at: the instant written through Canvas while it still falls on the session's first

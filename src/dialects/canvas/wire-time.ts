@@ -1,6 +1,6 @@
 // Canvas's timestamps on the wire: ISO 8601 in (a day, or a date-time with or without an
 // offset), second-precision UTC `Z` out — as `Time#iso8601` renders them.
-import { instantOfLocal, startOfLocalDay } from './zoned-time.ts';
+import { instantOfLocal, startOfLocalDay } from '../../domain/zoned-time.ts';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =

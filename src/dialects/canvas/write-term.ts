@@ -3,14 +3,15 @@
 // calendar days of start_at/end_at, and the exact instants and overrides stay Canvas-only in
 // properties.canvas so they round-trip. Domain rules are the store's; errors are Canvas's.
 import { sessionInputOf, type SessionInput } from '../../domain/session.ts';
-import { validateSession, validateWithinParent, type DomainViolation } from '../../domain/validation.ts';
+import { validateSession, type DomainViolation } from '../../domain/validation.ts';
+import { hierarchyViolations } from '../../store/session-hierarchy.ts';
 import { IdentifierInUseError, type SessionRepository, type SessionWithSeq } from '../../store/session-repository.ts';
 import { attributeErrors, CanvasReply } from './errors.ts';
 import { afterApiWrite, stuckFields } from './sis-stickiness.ts';
 import { parseTermDates, withoutStuckFields, type TermBody, type TermDates } from './term-body.ts';
 import { canvasPropertiesOf, isDefaultTerm, lastDayOf, type CanvasTermProperties, type StickyField } from './term-properties.ts';
 import { formatCanvasTime } from './wire-time.ts';
-import { localDayOf } from './zoned-time.ts';
+import { localDayOf } from '../../domain/zoned-time.ts';
 
 export interface TenantClock {
   tenantId: string;
@@ -144,11 +145,7 @@ export async function updateTerm(repo: SessionRepository, clock: TenantClock, se
   if (dates.endAt !== undefined) input.endDate = lastDay(dates.endAt, clock.timeZone, input.beginDate);
   input.properties = { ...session.properties, canvas: mergedCanvasProperties(current, body, dates) };
 
-  const violations = validateSession(input);
-  if (session.parentId) {
-    const parent = await repo.get(clock.tenantId, session.parentId);
-    if (parent && parent.status === 'active') violations.push(...validateWithinParent(input, parent));
-  }
+  const violations: DomainViolation[] = [...validateSession(input), ...(await hierarchyViolations(repo, clock.tenantId, session.id, input))];
   // A school session's name is part of its Ed-Fi natural key: it must stay unique there.
   if (input.name !== session.name && session.schoolOrgId && session.schoolYear !== null && session.type !== 'gradingPeriod') {
     const clash = await repo.findByNaturalKey(clock.tenantId, session.schoolOrgId, session.schoolYear, input.name);

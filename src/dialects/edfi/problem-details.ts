@@ -29,6 +29,7 @@ const BY_KIND: Record<ErrorKind, [number, string, string, string]> = {
   forbidden: [403, 'urn:ed-fi:api:security:authorization', 'Authorization Denied', 'Access to the requested data could not be authorized.'],
   notFound: [404, 'urn:ed-fi:api:not-found', 'Not Found', 'The specified data could not be found.'],
   methodNotAllowed: [405, 'urn:ed-fi:api:method-not-allowed', 'Method Not Allowed', 'The request construction was invalid.'],
+  conflict: [409, 'urn:ed-fi:api:data-conflict', 'Data Conflict', 'The request could not be completed because another request changed the same data at the same time.'],
   payloadTooLarge: [413, 'urn:ed-fi:api:bad-request:payload-too-large', 'Payload Too Large', 'The request body is too large.'],
   unsupportedMediaType: [415, 'urn:ed-fi:api:unsupported-media-type', 'Unsupported Media Type', 'The request construction was invalid.'],
   rateLimited: [429, 'urn:ed-fi:api:too-many-requests', 'Too Many Requests', 'Too many requests have been made; retry later.'],

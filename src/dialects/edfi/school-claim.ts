@@ -27,3 +27,16 @@ export function authorizeSchool(request: FastifyRequest, schoolId: number | null
     }.`,
   );
 }
+
+/**
+ * Refuses, with Ed-Fi's 403, a school-claimed token's write to district-wide reference data
+ * (school years, descriptors): one school's client may read them but not change them for every
+ * school, as an ODS claim set without write rights on them would.
+ */
+export function authorizeDistrictWrite(request: FastifyRequest, resource: string): void {
+  const school = claimedSchool(request);
+  if (school === undefined) return;
+  throw authorizationDenied(
+    `The caller's education organization id claim (${school}) is a school; ${resource} are shared by the whole district and can be changed only by a client without a school claim.`,
+  );
+}

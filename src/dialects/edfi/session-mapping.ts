@@ -1,5 +1,6 @@
 // Ed-Fi Session ↔ canonical session. Pure: ids, references, links and descriptors are
 // translated here; looking references up is reference-resolution.ts's job.
+import { sameContent } from '../../domain/session-contract.ts';
 import { DEFAULT_TERM_DESCRIPTOR } from '../../domain/descriptor-catalog.ts';
 import type { DomainViolation } from '../../domain/validation.ts';
 import { isSessionType, SESSION_TYPES, sessionInputOf, type Session, type SessionInput } from '../../domain/session.ts';
@@ -263,16 +264,6 @@ export function sessionInputFromWire(
 /** True when writing `input` (and these grading period links) would change nothing Ed-Fi sees. */
 export function unchanged(existing: Session, input: SessionInput, linkedBefore: string[], linkedAfter: string[]): boolean {
   const same = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
-  return (
-    existing.schoolOrgId === input.schoolOrgId &&
-    existing.schoolYear === input.schoolYear &&
-    existing.name === input.name &&
-    existing.type === input.type &&
-    existing.beginDate === input.beginDate &&
-    existing.endDate === input.endDate &&
-    existing.termDescriptor === input.termDescriptor &&
-    existing.totalInstructionalDays === input.totalInstructionalDays &&
-    JSON.stringify(academicWeeksOf(existing)) === JSON.stringify(academicWeeksOf({ properties: input.properties ?? {} })) &&
-    same(linkedBefore, linkedAfter)
-  );
+  // The input carries what Ed-Fi does not see as stored, so the contract's one no-op check decides.
+  return sameContent(existing, input) && same(linkedBefore, linkedAfter);
 }

@@ -14,6 +14,7 @@ export type EdlinkErrorCode =
   | 'INVALID_REQUEST_BODY'
   | 'RATE_LIMITED'
   | 'INTERNAL'
+  | 'CONFLICT'
   | 'INVALID_UUID'
   | 'INVALID_CURSOR'
   | 'INVALID_PAGE_SIZE'
@@ -43,6 +44,7 @@ const CODE_OF: Record<ErrorKind, EdlinkErrorCode> = {
   forbidden: 'NO_PERMISSION',
   notFound: 'NOT_FOUND',
   methodNotAllowed: 'UNSUPPORTED_OPERATION',
+  conflict: 'CONFLICT',
   payloadTooLarge: 'INVALID_REQUEST_BODY',
   unsupportedMediaType: 'INVALID_REQUEST_BODY',
   rateLimited: 'RATE_LIMITED',

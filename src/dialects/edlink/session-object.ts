@@ -64,14 +64,7 @@ export function sessionState(session: Pick<Session, 'beginDate' | 'endDate'>, to
   return 'active';
 }
 
-/** Today's calendar day in an IANA time zone (the district's). */
-export function todayIn(timeZone: string, now: Date): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  } catch {
-    return now.toISOString().slice(0, 10);
-  }
-}
+export { todayIn } from '../../domain/zoned-time.ts';
 
 /**
  * Identifier systems in the store → Edlink identifier types. A connector's system is

@@ -1,14 +1,15 @@
 // PUT / POST / DELETE of academic sessions (the seed's vendor extension of the read-only 1.2
 // service): resolve org and parent, apply the domain rules, and write in one transaction.
+import { WriteConflict, writeTransaction } from '../../store/write-transaction.ts';
 import { randomUUID } from 'node:crypto';
-import { validateSession, validateWithinParent } from '../../domain/validation.ts';
+import { validateSession } from '../../domain/validation.ts';
+import { hierarchyViolations } from '../../store/session-hierarchy.ts';
 import { sessionInputOf, type SessionInput } from '../../domain/session.ts';
 import type { Store } from '../../store/database.ts';
 import { IdentifierInUseError, SessionRepository, type SessionWithSeq } from '../../store/session-repository.ts';
 import type { AcademicSessionWrite, Problem } from './academic-session-input.ts';
 import { EXTRA_METADATA, sourcedIdOf } from './academic-session-wire.ts';
-import { AcademicSessionReader, VISIBLE } from './academic-session-reader.ts';
-import { and } from '../../query/ast.ts';
+import { AcademicSessionReader } from './academic-session-reader.ts';
 import { OrgDirectory } from './org-directory.ts';
 import { wireEndDate } from './wire-values.ts';
 
@@ -38,7 +39,7 @@ export async function writeAcademicSession(
   mode: 'put' | 'post',
 ): Promise<WriteOutcome> {
   try {
-    return await store.db.transaction().execute(async (tx) => {
+    return await writeTransaction(store.db, async (tx) => {
       const repo = new SessionRepository(tx);
       const reader = new AcademicSessionReader(tx);
       const id = sourcedId ?? write.sourcedId;
@@ -90,27 +91,23 @@ export async function writeAcademicSession(
       };
       const WIRE_FIELD: Record<string, string> = { name: 'title', beginDate: 'startDate', endDate: 'endDate', parentId: 'parent' };
       for (const v of validateSession(input)) problems.push({ field: WIRE_FIELD[v.field] ?? v.field, message: v.message });
-      if (parent)
-        for (const v of validateWithinParent(input, parent))
+      const outsideChildren = new Set<string>();
+      for (const v of await hierarchyViolations(repo, tenantId, existing?.id ?? null, input)) {
+        if (v.relation === 'parent')
           problems.push({
             field: v.field === 'beginDate' ? 'startDate' : 'endDate',
             message:
               v.field === 'beginDate'
-                ? `startDate ${input.beginDate} is before the startDate ${parent.beginDate} of its parent '${parent.name}'.`
-                : `endDate ${wireEndDate(input.endDate!)} is after the endDate ${wireEndDate(parent.endDate!)} of its parent '${parent.name}'.`,
+                ? `startDate ${input.beginDate} is before the startDate ${v.other.beginDate} of its parent '${v.other.name}'.`
+                : `endDate ${wireEndDate(input.endDate!)} is after the endDate ${wireEndDate(v.other.endDate!)} of its parent '${v.other.name}'.`,
           });
-      if (existing) {
-        const children = await repo.find(tenantId, {
-          where: and(VISIBLE, { field: 'parentId', op: 'eq', value: existing.id }, { field: 'status', op: 'eq', value: 'active' }),
-          sort: [],
-          page: { kind: 'all' },
-        });
-        for (const child of children.rows)
-          if (validateWithinParent(child, input).length > 0)
-            problems.push({
-              field: 'startDate',
-              message: `the child session '${sourcedIdOf(child)}' (${child.beginDate} to ${wireEndDate(child.endDate!)}) would no longer lie within ${input.beginDate} to ${wireEndDate(input.endDate!)}.`,
-            });
+        else if (!outsideChildren.has(v.other.id)) {
+          outsideChildren.add(v.other.id);
+          problems.push({
+            field: 'startDate',
+            message: `the child session '${sourcedIdOf(v.other)}' (${v.other.beginDate} to ${wireEndDate(v.other.endDate!)}) would no longer lie within ${input.beginDate} to ${wireEndDate(input.endDate!)}.`,
+          });
+        }
       }
       if (problems.length > 0) throw new Rejected(problems);
 
@@ -129,7 +126,9 @@ export async function writeAcademicSession(
       await linkGradingPeriod(repo, tenantId, created, null);
       return { kind: 'created', session: created } as const;
     });
-  } catch (err) {
+  } catch (caught) {
+    // An index that still refuses after the store's retries is not a race: the title or sourcedId is taken.
+    const err = caught instanceof WriteConflict ? caught.cause : caught;
     if (err instanceof Rejected) return { kind: 'invalid', problems: err.problems };
     if (err instanceof IdentifierInUseError) return { kind: 'invalid', problems: [{ field: 'sourcedId', message: `sourcedId '${err.value}' is already used by another academic session.` }] };
     if (isUniqueViolation(err) && String((err as { constraint?: string }).constraint ?? '').startsWith('session_identifiers'))
@@ -139,7 +138,7 @@ export async function writeAcademicSession(
         kind: 'invalid',
         problems: [{ field: 'title', message: `another active session of the same org and schoolYear is already titled '${write.title}'; titles are unique per org and school year.` }],
       };
-    throw err;
+    throw caught;
   }
 }
 
@@ -173,7 +172,7 @@ async function isSelfOrDescendant(repo: SessionRepository, tenantId: string, can
 
 /** Soft delete: status tobedeleted, a new change version, a tombstone. Null when unknown. */
 export async function deleteAcademicSession(store: Store, tenantId: string, sourcedId: string, requiredType?: string): Promise<boolean> {
-  return store.db.transaction().execute(async (tx) => {
+  return writeTransaction(store.db, async (tx) => {
     const session = await new AcademicSessionReader(tx).bySourcedId(tenantId, sourcedId);
     if (!session || (requiredType && session.type !== requiredType)) return false;
     await new SessionRepository(tx).markDeleted(tenantId, session.id);

@@ -34,6 +34,8 @@ const BY_KIND: Record<ErrorKind, CodeMinor> = {
   forbidden: 'forbidden',
   notFound: 'unknownobject',
   methodNotAllowed: 'invaliddata',
+  // 1.2 has no code minor for a lost race; server_busy tells a client to retry.
+  conflict: 'server_busy',
   payloadTooLarge: 'invaliddata',
   unsupportedMediaType: 'invaliddata',
   rateLimited: 'server_busy',

@@ -67,11 +67,11 @@ export function registerTableRoutes(app: FastifyInstance, ctx: AppContext): void
           throw new SisApiError(400, `The body's ${p} '${shownValue(body[p])}' does not match the URL's '${v}'; change the key by deleting and re-creating the row.`);
       const checked = validateSisRow(route.table, { ...body, ...key }, `$`, loadStateRuleBook());
       if (!checked.row) throw new SisApiError(400, summarise(checked.problems), checked.problems);
-      const existed = (await repo().get(tenantOf(request), route.table, key)) !== null;
       const dataset = { ...emptyDataset(), [route.table]: [checked.row] } as SisDataset;
       const saved = await repo().save(tenantOf(request), dataset);
       if (saved.problems.length) throw new SisApiError(400, summarise(saved.problems), saved.problems);
-      return reply.code(existed ? 200 : 201).send({ [route.table]: checked.row, schoolsToSync: saved.schools });
+      // Decided inside the save's transaction: of two concurrent PUTs of a new row, one creates it.
+      return reply.code(saved.inserted[route.table] ? 201 : 200).send({ [route.table]: checked.row, schoolsToSync: saved.schools });
     });
 
     app.get(url, { schema: { tags: ['sis'], summary: `One ${route.table} row`, response: getRowResponses(route.table) } }, async (request) => {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lastDayOf, termEndAt, termStartAt } from '../../../src/dialects/canvas/term-properties.ts';
 import { formatCanvasTime } from '../../../src/dialects/canvas/wire-time.ts';
-import { localDayOf, startOfLocalDay } from '../../../src/dialects/canvas/zoned-time.ts';
+import { localDayOf, startOfLocalDay } from '../../../src/domain/zoned-time.ts';
 
 const zone = fc.constantFrom('America/Chicago', 'America/Denver', 'UTC', 'Asia/Kolkata', 'Pacific/Auckland');
 const instant = fc.integer({ min: Date.parse('1990-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }).map((ms) => Math.floor(ms / 1000) * 1000);

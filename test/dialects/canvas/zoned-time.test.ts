@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../src/domain/calendar-date.ts';
-import { endOfLocalDay, localDayOf, startOfLocalDay } from '../../../src/dialects/canvas/zoned-time.ts';
+import { endOfLocalDay, localDayOf, startOfLocalDay } from '../../../src/domain/zoned-time.ts';
 
 const ZONES = ['America/Chicago', 'America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu', 'UTC', 'Asia/Kolkata', 'Pacific/Auckland', 'America/Santiago', 'Asia/Tehran', 'Australia/Lord_Howe'];
 const day = fc.date({ min: new Date('1900-01-02T00:00:00Z'), max: new Date('2200-12-30T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));

@@ -75,6 +75,31 @@ describe.each(drivers())('Ed-Fi school EdOrg claim on %s', (driver) => {
     expect((await as('POST', `${DATA}/sessions`, sessionBody(mine, { sessionName: 'Summer', beginDate: '2026-06-01', endDate: '2026-07-15' }))).statusCode).toBe(201);
   });
 
+  it('reads district-wide reference data but may not write it (school years, descriptors)', async () => {
+    const denied = (r: { statusCode: number; json(): { type: string; errors: string[] } }) => {
+      expect(r.statusCode).toBe(403);
+      expect(r.json().type).toBe(AUTHORIZATION);
+      expect(r.json().errors[0]).toContain(`claim (${mine}) is a school`);
+    };
+    const years = (await as('GET', `${DATA}/schoolYearTypes`)).json();
+    expect(years.length).toBeGreaterThan(0);
+    const year = years.find((y: { schoolYear: number }) => y.schoolYear === 2026);
+    denied(await as('POST', `${DATA}/schoolYearTypes`, { schoolYear: 2026, schoolYearDescription: '2025-2026', currentSchoolYear: true }));
+    denied(await as('PUT', `${DATA}/schoolYearTypes/${year.id}`, { schoolYear: 2026, schoolYearDescription: 'Renamed', currentSchoolYear: true }));
+    denied(await as('DELETE', `${DATA}/schoolYearTypes/${year.id}`));
+    const fall = (await as('GET', `${DATA}/termDescriptors?codeValue=Fall%20Semester`)).json()[0];
+    expect(fall.codeValue).toBe('Fall Semester');
+    const remapped = { namespace: fall.namespace, codeValue: fall.codeValue, shortDescription: fall.shortDescription, description: 'Remapped' };
+    denied(await as('PUT', `${DATA}/termDescriptors/${fall.id}`, remapped));
+    denied(await as('POST', `${DATA}/termDescriptors`, { ...remapped, codeValue: 'Mini Term', shortDescription: 'Mini Term' }));
+    denied(await as('DELETE', `${DATA}/termDescriptors/${fall.id}`));
+    // Nothing changed for the district.
+    expect((await district.get(`${DATA}/schoolYearTypes/${year.id}`)).json()).toEqual(year);
+    expect((await district.get(`${DATA}/termDescriptors/${fall.id}`)).json().description).toBe(fall.description);
+    // A district token still writes them.
+    expect((await district.put(`${DATA}/schoolYearTypes/${year.id}`, { schoolYear: 2026, schoolYearDescription: year.schoolYearDescription, currentSchoolYear: year.currentSchoolYear })).statusCode).toBe(204);
+  });
+
   it('shows only its own school in /deletes', async () => {
     expect((await district.del(`${DATA}/sessions/${ids.theirsSpring}`)).statusCode).toBe(204);
     expect((await as('DELETE', `${DATA}/sessions/${ids.mineSpring}`)).statusCode).toBe(204);

@@ -3,6 +3,7 @@
 // use it; the URI can then be created again), /deletes, /keyChanges, /partitions. A term
 // descriptor's canonical session type is data (the descriptors table's session_type); a client
 // may set it through `_ext.termbridge.sessionType`.
+import { writeTransaction } from '../../../store/write-transaction.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isSessionType } from '../../../domain/session.ts';
@@ -11,6 +12,7 @@ import { TenantRepository, type Descriptor } from '../../../store/tenant-reposit
 import { DATA, itemLocation, route, tenantOf, type EdfiRoutes } from '../edfi-route.ts';
 import { etagHeader, parseEtag } from '../etag.ts';
 import { dataValidationFailed, dependentItemExists, keyChangeNotSupported, notFound, optimisticLockFailed } from '../problem-details.ts';
+import { authorizeDistrictWrite } from '../school-claim.ts';
 import { toEdfiId } from '../resource-id.ts';
 import { DescriptorBody, DescriptorItem, Empty, Headers, ItemParams } from '../schemas.ts';
 import { BodyReader, propertyOf } from '../wire-body.ts';
@@ -122,9 +124,10 @@ export function registerDescriptors(r: EdfiRoutes): void {
       { summary: `Create or update one of the ${resource} by namespace and codeValue`, body: DescriptorBody, headers: Headers.ifMatch, response: { 200: Empty, 201: Empty } },
       async (request: FastifyRequest, reply: FastifyReply) => {
         const tenantId = tenantOf(request);
+        authorizeDistrictWrite(request, resource);
         const w = parseBody(request, kind, true);
         const expected = ifMatch(request);
-        const saved = await db.transaction().execute(async (tx) => {
+        const saved = await writeTransaction(db, async (tx) => {
           const before = (await new TenantRepository(tx).descriptors(tenantId, kind)).find((d) => d.namespace === w.namespace && d.codeValue === w.codeValue);
           if (before) checkIfMatch(expected, before.changeVersion);
           if (before && unchanged(before, w)) return { inserted: false, after: before };
@@ -147,10 +150,11 @@ export function registerDescriptors(r: EdfiRoutes): void {
       { summary: `Update one of the ${resource} by id (namespace and codeValue cannot change)`, params: ItemParams, body: DescriptorBody, headers: Headers.ifMatch, response: { 204: Empty } },
       async (request: FastifyRequest, reply: FastifyReply) => {
         const tenantId = tenantOf(request);
+        authorizeDistrictWrite(request, resource);
         const id = itemId(request, { malformed: 'badRequest' });
         const w = parseBody(request, kind, false);
         const expected = ifMatch(request);
-        const after = await db.transaction().execute(async (tx) => {
+        const after = await writeTransaction(db, async (tx) => {
           const existing = (await new TenantRepository(tx).descriptors(tenantId, kind)).find((d) => d.id === id);
           if (!existing) throw notFound('Resource to update was not found.');
           checkIfMatch(expected, existing.changeVersion);
@@ -174,9 +178,10 @@ export function registerDescriptors(r: EdfiRoutes): void {
       { summary: `Delete one of the ${resource} by id (refused while sessions use it)`, params: ItemParams, headers: Headers.ifMatch, response: { 204: Empty } },
       async (request: FastifyRequest, reply: FastifyReply) => {
         const tenantId = tenantOf(request);
+        authorizeDistrictWrite(request, resource);
         const id = itemId(request, { malformed: 'badRequest' });
         const expected = deleteIfMatch(request);
-        await db.transaction().execute(async (tx) => {
+        await writeTransaction(db, async (tx) => {
           const existing = (await new TenantRepository(tx).descriptors(tenantId, kind)).find((d) => d.id === id);
           if (!existing) throw notFound('Resource to delete was not found.');
           checkIfMatch(expected, existing.changeVersion);

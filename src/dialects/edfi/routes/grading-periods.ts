@@ -1,10 +1,12 @@
 // /data/v3/ed-fi/gradingPeriods: sessions of type gradingPeriod seen as Ed-Fi GradingPeriods.
 // Their natural key cannot change (ODS does not cascade it): delete and recreate instead.
+import { writeTransaction } from '../../../store/write-transaction.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import type { Session } from '../../../domain/session.ts';
 import { validateSession } from '../../../domain/validation.ts';
+import { hierarchyViolations } from '../../../store/session-hierarchy.ts';
 import type { Tables } from '../../../store/schema.ts';
 import { SessionRepository, type SessionWithSeq } from '../../../store/session-repository.ts';
 import { DATA, itemLocation, route, tenantOf, type EdfiRoutes } from '../edfi-route.ts';
@@ -63,7 +65,8 @@ async function resolve(tx: Executor, tenantId: string, w: WireGradingPeriod, exi
   const school = await refs.school(w.schoolId);
   await refs.schoolYear(w.schoolYear);
   const input = gradingPeriodInputFromWire(w, { schoolOrgId: school.id, descriptor: descriptor.uri }, existing);
-  const errors = violationsToErrors(validateSession(input), { name: '$.gradingPeriodName' });
+  const violations = [...validateSession(input), ...(await hierarchyViolations(new SessionRepository(tx), tenantId, existing?.id ?? null, input))];
+  const errors = violationsToErrors(violations, { name: '$.gradingPeriodName' });
   if (Object.keys(errors).length > 0) throw dataValidationFailed(errors);
   return input;
 }
@@ -116,7 +119,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
       const w = parseBody(request, true);
       authorizeSchool(request, w.schoolId);
       const expected = ifMatch(request);
-      const result = await db.transaction().execute(async (tx) => {
+      const result = await writeTransaction(db, async (tx) => {
         const repo = new SessionRepository(tx);
         const refs = new ReferenceResolver(tx, tenantId);
         const school = await refs.school(w.schoolId);
@@ -147,7 +150,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
       const id = itemId(request, { malformed: 'badRequest' });
       const w = parseBody(request, false);
       const expected = ifMatch(request);
-      const updated = await db.transaction().execute(async (tx) => {
+      const updated = await writeTransaction(db, async (tx) => {
         const repo = new SessionRepository(tx);
         const existing = await visible(repo, tenantId, id);
         if (!existing) throw notFound('Resource to update was not found.');
@@ -183,7 +186,7 @@ export function registerGradingPeriods(r: EdfiRoutes): void {
       const tenantId = tenantOf(request);
       const id = itemId(request, { malformed: 'badRequest' });
       const expected = deleteIfMatch(request);
-      await db.transaction().execute(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         const repo = new SessionRepository(tx);
         const existing = await visible(repo, tenantId, id);
         if (!existing) throw notFound('Resource to delete was not found.');

@@ -1,6 +1,7 @@
 // /data/v3/ed-fi/schoolYearTypes: the tenant's school years. POST upserts by schoolYear, PUT
 // updates by id (schoolYear cannot change), DELETE refuses a year sessions still use; a deleted
 // year can be created again. ODS has no /deletes or /keyChanges for this resource.
+import { writeTransaction } from '../../../store/write-transaction.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReferenceDataRepository } from '../../../store/reference-data-repository.ts';
@@ -8,6 +9,7 @@ import { TenantRepository, type SchoolYear } from '../../../store/tenant-reposit
 import { DATA, itemLocation, route, tenantOf, type EdfiRoutes } from '../edfi-route.ts';
 import { etagHeader, parseEtag } from '../etag.ts';
 import { dataValidationFailed, dependentItemExists, keyChangeNotSupported, notFound, optimisticLockFailed } from '../problem-details.ts';
+import { authorizeDistrictWrite } from '../school-claim.ts';
 import { toEdfiId } from '../resource-id.ts';
 import { Empty, Headers, ItemParams, SchoolYearType, SchoolYearTypeBody } from '../schemas.ts';
 import { BodyReader } from '../wire-body.ts';
@@ -76,9 +78,10 @@ export function registerSchoolYearTypes(r: EdfiRoutes): void {
     { summary: 'Create or update a school year by schoolYear', body: SchoolYearTypeBody, headers: Headers.ifMatch, response: { 200: Empty, 201: Empty } },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const tenantId = tenantOf(request);
+      authorizeDistrictWrite(request, RESOURCE);
       const w = parseBody(request, true);
       const expected = ifMatch(request);
-      const saved = await db.transaction().execute(async (tx) => {
+      const saved = await writeTransaction(db, async (tx) => {
         const before = (await new TenantRepository(tx).schoolYears(tenantId)).find((y) => y.schoolYear === w.schoolYear);
         if (before) checkIfMatch(expected, before.changeVersion);
         const inserted = await new ReferenceDataRepository(tx).upsertSchoolYear(tenantId, w.schoolYear, w.description, w.current);
@@ -100,10 +103,11 @@ export function registerSchoolYearTypes(r: EdfiRoutes): void {
     { summary: 'Update a school year by id (its schoolYear cannot change)', params: ItemParams, body: SchoolYearTypeBody, headers: Headers.ifMatch, response: { 204: Empty } },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const tenantId = tenantOf(request);
+      authorizeDistrictWrite(request, RESOURCE);
       const id = itemId(request, { malformed: 'badRequest' });
       const w = parseBody(request, false);
       const expected = ifMatch(request);
-      const after = await db.transaction().execute(async (tx) => {
+      const after = await writeTransaction(db, async (tx) => {
         const existing = (await new TenantRepository(tx).schoolYears(tenantId)).find((y) => y.id === id);
         if (!existing) throw notFound('Resource to update was not found.');
         checkIfMatch(expected, existing.changeVersion);
@@ -127,9 +131,10 @@ export function registerSchoolYearTypes(r: EdfiRoutes): void {
     { summary: 'Delete a school year by id (refused while sessions use it); the year can then be created again', params: ItemParams, headers: Headers.ifMatch, response: { 204: Empty } },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const tenantId = tenantOf(request);
+      authorizeDistrictWrite(request, RESOURCE);
       const id = itemId(request, { malformed: 'badRequest' });
       const expected = deleteIfMatch(request);
-      await db.transaction().execute(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         const existing = (await new TenantRepository(tx).schoolYears(tenantId)).find((y) => y.id === id);
         if (!existing) throw notFound('Resource to delete was not found.');
         checkIfMatch(expected, existing.changeVersion);

@@ -3,6 +3,7 @@
 // schoolId can be used again. Every DS 5.1 School property round-trips (school-mapping.ts), and
 // its references resolve: the local education agency is the tenant's district, the charter
 // approval year one of its school years (else 409 unresolved reference).
+import { writeTransaction } from '../../../store/write-transaction.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
@@ -126,7 +127,7 @@ export function registerSchools(r: EdfiRoutes): void {
       const w = parseBody(request, true);
       authorizeSchool(request, w.schoolId);
       const expected = ifMatch(request);
-      const result = await db.transaction().execute(async (tx) => {
+      const result = await writeTransaction(db, async (tx) => {
         const tenants = new TenantRepository(tx);
         await resolveReferences(tx, tenantId, w);
         const existing = await tenants.orgBySchoolId(tenantId, w.schoolId);
@@ -156,7 +157,7 @@ export function registerSchools(r: EdfiRoutes): void {
       const id = itemId(request, { malformed: 'badRequest' })!;
       const w = parseBody(request, false);
       const expected = ifMatch(request);
-      const org: Org = await db.transaction().execute(async (tx) => {
+      const org: Org = await writeTransaction(db, async (tx) => {
         const existing = await visible(tenantId, id, tx);
         if (!existing) throw notFound('Resource to update was not found.');
         authorizeSchool(request, existing.schoolId);
@@ -185,7 +186,7 @@ export function registerSchools(r: EdfiRoutes): void {
       const tenantId = tenantOf(request);
       const id = itemId(request, { malformed: 'badRequest' })!;
       const expected = deleteIfMatch(request);
-      await db.transaction().execute(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         const existing = await visible(tenantId, id, tx);
         if (!existing) throw notFound('Resource to delete was not found.');
         authorizeSchool(request, existing.schoolId);

@@ -1,10 +1,12 @@
 // /data/v3/ed-fi/sessions: GET many/by id, POST upsert by natural key, PUT (natural-key change
 // allowed, cascading), DELETE, /deletes, /keyChanges, /partitions.
+import { writeTransaction } from '../../../store/write-transaction.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { validateSession, validateWithinParent } from '../../../domain/validation.ts';
 import type { Session, SessionInput } from '../../../domain/session.ts';
 import type { Tables } from '../../../store/schema.ts';
+import { hierarchyViolations } from '../../../store/session-hierarchy.ts';
 import { SessionRepository, type SessionWithGradingPeriods, type SessionWithSeq } from '../../../store/session-repository.ts';
 import { and, eq } from '../../../query/ast.ts';
 import type { Org } from '../../../store/tenant-repository.ts';
@@ -63,11 +65,7 @@ async function resolve(tx: Executor, tenantId: string, w: WireSession, existing:
   await refs.schoolYear(w.schoolYear);
   const gradingPeriods = await refs.gradingPeriods(w.gradingPeriods, school.id);
   const input = sessionInputFromWire(w, { schoolOrgId: school.id, termDescriptor: term.uri, descriptorType: term.sessionType }, existing);
-  const violations = validateSession(input);
-  if (input.parentId) {
-    const parent = await new SessionRepository(tx).get(tenantId, input.parentId);
-    if (parent && parent.status === 'active') violations.push(...validateWithinParent(input, parent));
-  }
+  const violations = [...validateSession(input), ...(await hierarchyViolations(new SessionRepository(tx), tenantId, existing?.id ?? null, input))];
   const errors = violationsToErrors(violations);
   if (Object.keys(errors).length > 0) throw dataValidationFailed(errors);
   // Ed-Fi does not require a session's grading periods to lie within its dates (ODS accepts
@@ -139,7 +137,7 @@ export function registerSessions(r: EdfiRoutes): void {
       const w = parseBody(request, true);
       authorizeSchool(request, w.schoolId);
       const expected = ifMatch(request);
-      const result = await db.transaction().execute(async (tx) => {
+      const result = await writeTransaction(db, async (tx) => {
         const repo = new SessionRepository(tx);
         const school = await new ReferenceResolver(tx, tenantId).school(w.schoolId);
         const existing = await repo.findByNaturalKey(tenantId, school.id, w.schoolYear, w.sessionName);
@@ -183,7 +181,7 @@ export function registerSessions(r: EdfiRoutes): void {
       // The route's id is authoritative; an id in the body is ignored, as ODS does.
       const w = parseBody(request, false);
       const expected = ifMatch(request);
-      const updated = await db.transaction().execute(async (tx) => {
+      const updated = await writeTransaction(db, async (tx) => {
         const repo = new SessionRepository(tx);
         const existing = await visibleSession(repo, tenantId, id);
         if (!existing) throw notFound('Resource to update was not found.');
@@ -219,7 +217,7 @@ export function registerSessions(r: EdfiRoutes): void {
       const tenantId = tenantOf(request);
       const id = itemId(request, { malformed: 'badRequest' });
       const expected = deleteIfMatch(request);
-      await db.transaction().execute(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         const repo = new SessionRepository(tx);
         const existing = await visibleSession(repo, tenantId, id);
         if (!existing) throw notFound('Resource to delete was not found.');

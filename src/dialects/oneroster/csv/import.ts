@@ -1,6 +1,7 @@
 // importOneRosterCsv: a OneRoster 1.2 CSV set (manifest, orgs, academicSessions) into a tenant,
 // all or nothing. Rows are streamed and staged in the import's transaction; if any row of any
 // file is bad the transaction is rolled back and every problem is reported (file, line, column).
+import { writeTransaction } from '../../../store/write-transaction.ts';
 import type { Store } from '../../../store/database.ts';
 import type { Transaction } from 'kysely';
 import { findDuplicateIds, findResolvedProblems, type SessionImportFinding } from '../../../store/bulk-import/session-import-findings.ts';
@@ -89,7 +90,7 @@ export async function importOneRosterCsv(store: Store, tenantId: string, source:
   };
   const progress = (p: ImportProgress) => options.onProgress?.(p);
   try {
-    await store.db.transaction().execute(async (tx) => {
+    await writeTransaction(store.db, async (tx) => {
       if (manifest.modes.orgs !== 'absent') {
         const { orgs, skipped } = await readOrgRows(source.open('orgs.csv'), manifest.modes.orgs, problems, source.limits);
         summary.orgs.skipped = skipped;

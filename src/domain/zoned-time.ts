@@ -1,5 +1,8 @@
-// Instants ↔ calendar days in a district's time zone. Canvas speaks instants (start_at, end_at);
-// the store speaks school days. A day's first instant is 00:00:00 local, its last 23:59:59 local.
+// Instants ↔ calendar days in a district's time zone: the one module every API and connector
+// uses for it (Canvas terms written and pulled, Edlink's `state`, tenants' zones). Canvas speaks
+// instants (start_at, end_at); the store speaks school days. A day's first instant is 00:00:00
+// local (or the first instant the day has, where a zone skips midnight), its last 23:59:59 local.
+import { addDays } from './calendar-date.ts';
 
 const SECOND = 1000;
 const HOUR = 3_600_000;
@@ -115,4 +118,21 @@ export function endOfLocalDay(date: string, timeZone: string): number {
   let ms = instantOfLocal(date, { hour: 23, minute: 59, second: 59 }, timeZone);
   while (localDayOf(ms, timeZone) > date) ms -= HOUR;
   return ms;
+}
+
+/**
+ * The last school day of a term ending at this instant: the local day it falls on — except an
+ * end at exactly local midnight, which ends the term "until" that day, so the day before is
+ * the last (Canvas's API and the Canvas connector read them alike), unless that would precede the first day.
+ */
+export function lastDayOf(endMs: number, timeZone: string, firstDay: string | null): string {
+  const day = localDayOf(endMs, timeZone);
+  if (startOfLocalDay(day, timeZone) !== endMs) return day;
+  const before = addDays(day, -1);
+  return firstDay !== null && before < firstDay ? day : before;
+}
+
+/** Today's calendar day in the zone (Edlink's `state`); UTC's when the zone is unknown. */
+export function todayIn(timeZone: string, now: Date): string {
+  return localDayOf(now.getTime(), isKnownTimeZone(timeZone) ? timeZone : 'UTC');
 }
