@@ -23,8 +23,12 @@ import { registerCachedReads, responseCacheBytesFromEnv } from './cache/cached-r
 import { DIALECT_PLUGINS } from './dialects/index.ts';
 import { DialectRegistry, routeKey } from './dialects/registry.ts';
 import { sendDialectError } from './dialects/send-error.ts';
-import type { ErrorContext, ErrorKind } from './dialects/dialect.ts';
+import type { ErrorContext } from './dialects/dialect.ts';
 import type { Store } from './store/database.ts';
+import { DEFAULT_EDGE_LIMITS, type EdgeLimits } from './edge/edge-limits.ts';
+import { classify, EdgeError } from './edge/framework-errors.ts';
+import { jsonShapeProblem } from './edge/json-shape.ts';
+import { nulField, nulMessage } from './edge/nul-guard.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -42,6 +46,8 @@ export interface AppOptions {
   tokensPerClient?: number;
   /** Bytes of serialized read responses kept (src/cache); 0 turns the cache off. */
   responseCacheBytes?: number;
+  /** Timeouts, JSON bounds, connection cap and embedded-database queue (README: Limits and hostile input). */
+  limits?: Partial<EdgeLimits>;
 }
 
 /** Routes anyone may call without a token; dialects add theirs through `publicRoutes`. */
@@ -55,6 +61,7 @@ declare module 'fastify' {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const registry = new DialectRegistry();
+  const limits: EdgeLimits = { ...DEFAULT_EDGE_LIMITS, ...options.limits };
   const app = Fastify({
     logger: options.logger ? withoutTokensInUrls(options.logger) : false,
     bodyLimit: BODY_LIMIT,
@@ -63,6 +70,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // Dialects whose real system routes case-insensitively (Ed-Fi) respell the URL first.
     rewriteUrl: (req) => registry.respellUrl(req.url ?? '/'),
+    // A bad percent-encoding or an overlong path segment is refused before routing; it still
+    // answers in the dialect of its URL.
+    frameworkErrors: (error, request, reply) => {
+      const { kind, message } = classify(error, BODY_LIMIT);
+      return sendDialectError(registry, request, reply, kind, message);
+    },
+    requestTimeout: limits.requestTimeoutMs,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ctx: AppContext = { store: options.store, registry, now: options.now ?? (() => new Date()) };
@@ -84,11 +98,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Canvas client does): no bytes under a JSON content type is no body, and the route decides
   // whether it needed one (in its dialect's words). A body that is there must be JSON, parsed as
   // Fastify does (prototype poisoning refused).
+  // Its depth and member count are bounded before JSON.parse or anything else walks it.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body.length === 0) return done(null, undefined);
-    parseJson(request, body.toString(), done);
+    const text = body.toString();
+    const problem = jsonShapeProblem(text, { maxDepth: limits.jsonMaxDepth, maxKeys: limits.jsonMaxKeys });
+    if (problem) return done(new EdgeError('badRequest', problem, 400), undefined);
+    parseJson(request, text, done);
   });
 
   // Canvas and the token endpoint take form bodies with nested keys (enrollment_term[name]).
@@ -111,16 +129,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', authHook(registry, authorities));
   registerCachedReads(app, options.store, options.responseCacheBytes ?? responseCacheBytesFromEnv());
 
+  // NUL characters anywhere a route reads: refused here, once, for every dialect.
+  app.addHook('preValidation', async (request, reply) => {
+    const found =
+      firstNul('query parameter', request.query) ?? firstNul('path parameter', request.params) ?? firstNul('body field', request.body);
+    if (found) return sendDialectError(registry, request, reply, 'badRequest', found);
+  });
+
   app.setNotFoundHandler((request, reply) =>
     sendDialectError(registry, request, reply, 'notFound', `No resource is served at ${request.method} ${request.url.split('?')[0]}.`),
   );
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const { kind, message } = classify(error);
+    const { kind, message } = classify(error, BODY_LIMIT);
     if (kind === 'internal') request.log.error({ err: error }, 'unhandled error');
-    const status = kind === 'rateLimited' || kind === 'internal' ? undefined : error.statusCode;
+    const status = kind === 'rateLimited' || kind === 'internal' || kind === 'unavailable' ? undefined : error.statusCode;
     const context: ErrorContext =
       kind === 'rateLimited' ? { retryAfterSeconds: error instanceof RateLimitedError ? error.retryAfterSeconds : Number(reply.getHeader('retry-after')) || 60 } : {};
+    // A body that did not arrive in time is still on the socket: close it after answering.
+    if (kind === 'requestTimeout') reply.header('connection', 'close');
     return sendDialectError(registry, request, reply, kind, message, status && status >= 400 && status < 500 ? status : undefined, context);
   });
 
@@ -160,20 +187,7 @@ function withoutTokensInUrls(logger: true | LoggerOptions): LoggerOptions {
   return { ...base, serializers: { ...base.serializers, req: req as NonNullable<NonNullable<LoggerOptions['serializers']>['req']> } };
 }
 
-function classify(error: FastifyError): { kind: ErrorKind; message: string } {
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { kind: 'payloadTooLarge', message: `The request body is larger than the ${BODY_LIMIT} bytes allowed.` };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { kind: 'unsupportedMediaType', message: "The value specified in the 'Content-Type' header is not supported by this host." };
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { kind: 'badRequest', message: `The request body is not valid JSON: ${error.message}` };
-  }
-  if (error.validation) return { kind: 'badRequest', message: error.message };
-  if (error.statusCode === 429) return { kind: 'rateLimited', message: error.message || 'Too many requests; retry later.' };
-  if (error.statusCode === 413) return { kind: 'payloadTooLarge', message: error.message };
-  if (error.statusCode === 415) return { kind: 'unsupportedMediaType', message: error.message };
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return { kind: 'badRequest', message: error.message };
-  return { kind: 'internal', message: 'An unexpected problem has occurred.' };
+function firstNul(where: Parameters<typeof nulMessage>[0], value: unknown): string | undefined {
+  const field = nulField(value);
+  return field === undefined ? undefined : nulMessage(where, field);
 }

@@ -23,12 +23,17 @@ export function basicCredentials(header: string | undefined): BasicCredentials {
   if (!scheme || scheme.toLowerCase() !== 'basic') return 'other-scheme';
   if (!value || rest.length > 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return 'malformed';
   const decoded = Buffer.from(value, 'base64').toString('utf8');
+  // NUL is not text (PostgreSQL refuses it); an id or secret holding one is not a credential.
+  if (decoded.includes('\0')) return 'malformed';
   const colon = decoded.indexOf(':');
   // "key:secret"; an empty key or secret is not malformed but missing (401 invalid_request).
   if (colon < 0) return 'malformed';
   try {
     const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+    const id = formDecode(decoded.slice(0, colon));
+    const secret = formDecode(decoded.slice(colon + 1));
+    if (id.includes('\0') || secret.includes('\0')) return 'malformed';
+    return { id, secret };
   } catch {
     return 'malformed'; // a stray % that is not an escape
   }
@@ -71,7 +76,8 @@ export function registerTokenRoute(app: FastifyInstance, options: TokenRouteOpti
           return oauthError(reply, 400, 'invalid_request', `The '${name}' parameter must be given once, as a string.`);
       const { grant_type: grantType, client_id: bodyId, client_secret: bodySecret, scope } = body as Partial<Record<(typeof PARAMETERS)[number], string>>;
       const basic = basicCredentials(request.headers.authorization);
-      if (basic === 'malformed') return oauthError(reply, 400, 'invalid_request', 'The Authorization header is not valid HTTP Basic credentials.');
+      if (basic === 'malformed')
+        return oauthError(reply, 400, 'invalid_request', 'The Authorization header is not valid HTTP Basic credentials (base64 of client_id:client_secret, without NUL characters).');
       if (basic === 'other-scheme')
         return oauthError(reply, 401, 'invalid_client', 'Client credentials must be sent with the Basic scheme or as client_id and client_secret in the body.');
       if (typeof basic === 'object' && (bodyId !== undefined || bodySecret !== undefined))
