@@ -25,7 +25,10 @@ import { DialectRegistry, routeKey } from './dialects/registry.ts';
 import { sendDialectError } from './dialects/send-error.ts';
 import type { ErrorContext } from './dialects/dialect.ts';
 import type { Store } from './store/database.ts';
-import { DEFAULT_EDGE_LIMITS, type EdgeLimits } from './edge/edge-limits.ts';
+import { edgeLimitsFromEnv, type EdgeLimits } from './edge/edge-limits.ts';
+import { registerDraining } from './edge/draining.ts';
+import { WorkQueue } from './edge/embedded-queue.ts';
+import { applySocketTimeouts, capConnectionsPerAddress, registerBodyTimeout } from './edge/slow-clients.ts';
 import { classify, EdgeError } from './edge/framework-errors.ts';
 import { jsonShapeProblem } from './edge/json-shape.ts';
 import { nulField, nulMessage } from './edge/nul-guard.ts';
@@ -56,12 +59,14 @@ export const PUBLIC_ROUTES = (url: string) => url === '/healthz' || url === '/do
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** Only on the embedded database: the queue requests wait in for it. */
+    embeddedQueue?: WorkQueue;
   }
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const registry = new DialectRegistry();
-  const limits: EdgeLimits = { ...DEFAULT_EDGE_LIMITS, ...options.limits };
+  const limits: EdgeLimits = { ...edgeLimitsFromEnv(), ...options.limits };
   const app = Fastify({
     logger: options.logger ? withoutTokensInUrls(options.logger) : false,
     bodyLimit: BODY_LIMIT,
@@ -77,7 +82,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return sendDialectError(registry, request, reply, kind, message);
     },
     requestTimeout: limits.requestTimeoutMs,
+    // Draining answers through registerDraining, in the dialect's format with Retry-After.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  applySocketTimeouts(app.server, limits.headersTimeoutMs, limits.requestTimeoutMs);
+  capConnectionsPerAddress(app.server, limits.connectionsPerAddress);
 
   const ctx: AppContext = { store: options.store, registry, now: options.now ?? (() => new Date()) };
   app.decorate('ctx', ctx);
@@ -91,6 +100,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
   const documentedScopes = documentRouteScopes(app, registry);
+  registerDraining(app, registry);
+  if (options.store.driver === 'pglite') registerEmbeddedQueue(app, registry, limits);
+  registerBodyTimeout(app, limits.bodyTimeoutMs);
   await registerSecurityHeaders(app);
   await registerRateLimit(app, options.rateLimit ?? rateLimitFromEnv());
 
@@ -185,6 +197,30 @@ function withoutTokensInUrls(logger: true | LoggerOptions): LoggerOptions {
     remotePort: request.socket?.remotePort,
   });
   return { ...base, serializers: { ...base.serializers, req: req as NonNullable<NonNullable<LoggerOptions['serializers']>['req']> } };
+}
+
+const ADMITTED = Symbol('admitted to the embedded database');
+
+/** PGlite serves one query at a time: admit requests a few at a time, refuse past the queue (src/edge/embedded-queue.ts). */
+function registerEmbeddedQueue(app: FastifyInstance, registry: DialectRegistry, limits: EdgeLimits): void {
+  const queue = new WorkQueue({ concurrency: limits.embeddedConcurrency, queue: limits.embeddedQueue, maxWaitMs: limits.embeddedMaxWaitMs });
+  app.decorate('embeddedQueue', queue);
+  type Admitted = { [ADMITTED]?: boolean };
+  const release = async (request: unknown) => {
+    const r = request as Admitted;
+    if (r[ADMITTED]) {
+      r[ADMITTED] = false;
+      queue.release();
+    }
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    if (PUBLIC_ROUTES(request.url.split('?')[0] ?? '') && !request.url.startsWith('/healthz')) return;
+    if (!(await queue.acquire()))
+      return sendDialectError(registry, request, reply, 'unavailable', 'The server is busy; retry the request shortly.', 503, { retryAfterSeconds: queue.retryAfterSeconds() });
+    (request as Admitted)[ADMITTED] = true;
+  });
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
 }
 
 function firstNul(where: Parameters<typeof nulMessage>[0], value: unknown): string | undefined {

@@ -1,5 +1,6 @@
 // The input classes issue 17 found answering 500 or Fastify's own body: NUL bytes, malformed or
 // overlong URLs, deep and wide JSON. Each answers 4xx in the dialect of its URL.
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, drivers, startApp, type TestApp } from '../harness.ts';
 import { newClient } from '../auth/auth-app.ts';
@@ -27,8 +28,8 @@ describe.each(drivers())('hostile input on %s', (driver) => {
   });
   afterAll(() => t.close());
 
-  async function expectRefused(request: Parameters<TestApp['app']['inject']>[0] & { url: string }, status: number, mention?: string) {
-    const r = await t.app.inject({ ...request, headers: { ...headers, ...(request as { headers?: object }).headers } });
+  async function expectRefused(request: InjectOptions & { url: string; headers?: Record<string, string> }, status: number, mention?: string) {
+    const r = await t.app.inject({ ...request, headers: { ...headers, ...request.headers } });
     expect(r.statusCode, `${request.url}: ${r.body}`).toBe(status);
     expect(shapeProblem(shapeOf(request.url)!, status, r.json())).toBeUndefined();
     if (mention) expect(r.body).toContain(mention);
