@@ -11,7 +11,8 @@ import { adminKeyAuthority } from './auth/admin-key.ts';
 import { adminRoutes } from './auth/admin-routes.ts';
 import { authHook, type TokenAuthority } from './auth/hook.ts';
 import { ClientRepository } from './auth/client-repository.ts';
-import { DEFAULT_FAILED_ATTEMPT_POLICY, FailedAttemptLimiter, type FailedAttemptPolicy } from './auth/failed-attempts.ts';
+import { DEFAULT_FAILED_ATTEMPT_POLICY, FailedAttempts, type FailedAttemptPolicy } from './auth/failed-attempts.ts';
+import { SharedCounters } from './store/shared-counters.ts';
 import { oauthDialect } from './auth/oauth-dialect.ts';
 import { documentRouteScopes } from './auth/openapi-security.ts';
 import { redactAccessToken } from './auth/query-token.ts';
@@ -43,7 +44,7 @@ export interface AppOptions {
   adminKey?: string;
   /** Per-client request limit; default RATE_LIMIT_PER_MINUTE per minute. */
   rateLimit?: RateLimitPolicy;
-  /** Failed token requests per client id before the token endpoint answers 429. */
+  /** Failed token requests per client id and address before the token endpoint slows them down (429). */
   failedTokenAttempts?: FailedAttemptPolicy;
   /** Unexpired tokens one client may hold (default 50). */
   tokensPerClient?: number;
@@ -104,7 +105,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.store.driver === 'pglite') registerEmbeddedQueue(app, registry, limits);
   registerBodyTimeout(app, limits.bodyTimeoutMs);
   await registerSecurityHeaders(app);
-  await registerRateLimit(app, options.rateLimit ?? rateLimitFromEnv());
+  // Shared by every server on the database (migration 016), so a limit holds behind a load balancer.
+  const counters = new SharedCounters(options.store.db);
+  await registerRateLimit(app, options.rateLimit ?? rateLimitFromEnv(), counters);
 
   // Clients send `Content-Type: application/json` on every request, DELETEs included (the common
   // Canvas client does): no bytes under a JSON content type is no body, and the route decides
@@ -171,7 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerTokenRoute(app, {
     clients,
     db: options.store.db,
-    failedAttempts: new FailedAttemptLimiter(options.failedTokenAttempts ?? DEFAULT_FAILED_ATTEMPT_POLICY),
+    failedAttempts: new FailedAttempts(counters, { ...DEFAULT_FAILED_ATTEMPT_POLICY, ...options.failedTokenAttempts }),
     ...(options.tokensPerClient ? { tokensPerClient: options.tokensPerClient } : {}),
   });
   registerTokenInfoRoute(app, { clients, db: options.store.db, registry });

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../store/database.ts';
 import type { ClientRepository } from './client-repository.ts';
-import type { FailedAttemptLimiter } from './failed-attempts.ts';
+import type { AttemptSubject, FailedAttempts } from './failed-attempts.ts';
 import { grantScopes, parseScopeRequest } from './token-scope.ts';
 import { OAuthError, TokenResponse } from './token-route-schemas.ts';
 
@@ -44,7 +44,7 @@ const PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope'] as cons
 export interface TokenRouteOptions {
   clients: ClientRepository;
   db: Db;
-  failedAttempts: FailedAttemptLimiter;
+  failedAttempts: FailedAttempts;
   /** Token lifetime in seconds (tests issue expired ones through the repository instead). */
   lifetimeSeconds?: number;
   /** Unexpired tokens a client may hold at once (Ed-Fi's BearerTokenPerClientLimit). */
@@ -88,16 +88,23 @@ export function registerTokenRoute(app: FastifyInstance, options: TokenRouteOpti
       const secret = typeof basic === 'object' ? basic.secret : bodySecret;
       if (!id || !secret) return oauthError(reply, 401, 'invalid_request', 'Both client_id and client_secret are required.');
 
-      const wait = failedAttempts.retryAfterSeconds(id);
+      const claimant = await clients.claimant(id);
+      const subject: AttemptSubject = { tenantId: claimant?.tenantId, clientId: id, address: request.ip };
+      const wait = await failedAttempts.retryAfterSeconds(subject);
       if (wait > 0)
-        return oauthError(reply.header('retry-after', String(wait)), 429, 'temporarily_unavailable', `Too many failed attempts for this client id; retry in ${wait} seconds.`);
-      const client = await clients.authenticate(id, secret);
+        return oauthError(
+          reply.header('retry-after', String(wait)),
+          429,
+          'temporarily_unavailable',
+          `Too many failed attempts for this client id from this address; retry in ${wait} seconds.`,
+        );
+      const client = await clients.verify(claimant, secret);
       if (!client) {
-        failedAttempts.recordFailure(id);
+        await failedAttempts.recordFailure(subject);
         if (typeof basic === 'object') reply.header('www-authenticate', 'Basic realm="termbridge"');
         return oauthError(reply, 401, 'invalid_client', 'The client id or secret is not valid, or the client was revoked.');
       }
-      failedAttempts.recordSuccess(id);
+      await failedAttempts.recordSuccess(subject);
 
       const grant = await grantScopes(client.scopes, parseScopeRequest(scope ?? ''), async (edOrgId) => {
         const r = await sql<{ kind: 'district' | 'school' }>`SELECT kind FROM orgs WHERE tenant_id = ${client.tenantId} AND school_id = ${edOrgId} AND status = 'active'`.execute(db);

@@ -159,6 +159,15 @@ export interface DataChangesTable {
   writes: Bigint;
 }
 
+/** Rate-limit and failed-attempt counts every server shares (migration 016; src/store/shared-counters.ts). */
+export interface SharedCountersTable {
+  tenant_id: string;
+  counter: string;
+  window_start: Bigint;
+  hits: number;
+  last_hit: Generated<Date>;
+}
+
 export interface Tables {
   tenants: TenantsTable;
   orgs: OrgsTable;
@@ -173,4 +182,5 @@ export interface Tables {
   connection_checkpoints: ConnectionCheckpointsTable;
   connection_staged_records: ConnectionStagedRecordsTable;
   data_changes: DataChangesTable;
+  shared_counters: SharedCountersTable;
 }
