@@ -105,3 +105,21 @@ describe.each(drivers())('hostile input on %s', (driver) => {
     expect(r.statusCode, r.body).toBeLessThan(300);
   });
 });
+
+describe.each(drivers())('found by the edge fuzz on %s', (driver) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp(driver);
+  });
+  afterAll(() => t.close());
+
+  it('a SIS error-log id past the integer range is 400, not a 500 from PostgreSQL', async () => {
+    const tenant = await createTenant(t);
+    const headers = await tenant.auth(['sis:read', 'sis:write']);
+    for (const [method, url] of [['GET', '/sis/v1/sync/errors/9999999999999999999999999999999999999999'], ['POST', '/sis/v1/sync/errors/9223372036854775807/retry']] as const) {
+      const r = await t.app.inject({ method, url, headers });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(shapeProblem('sis', 400, r.json())).toBeUndefined();
+    }
+  });
+});
