@@ -221,6 +221,10 @@ function registerEmbeddedQueue(app: FastifyInstance, registry: DialectRegistry, 
     if (!(await queue.acquire()))
       return sendDialectError(registry, request, reply, 'unavailable', 'The server is busy; retry the request shortly.', 503, { retryAfterSeconds: queue.retryAfterSeconds() });
     (request as Admitted)[ADMITTED] = true;
+    // PGlite runs a query on this thread without yielding to I/O, so a request would otherwise
+    // run start to finish while the others wait unseen in the socket buffers (the flood's
+    // minute-long p99): let the server read what else has arrived, so it queues or refuses it.
+    await new Promise((resolve) => setImmediate(resolve));
   });
   app.addHook('onResponse', release);
   app.addHook('onRequestAbort', release);
