@@ -11,7 +11,8 @@ import { adminKeyAuthority } from './auth/admin-key.ts';
 import { adminRoutes } from './auth/admin-routes.ts';
 import { authHook, type TokenAuthority } from './auth/hook.ts';
 import { ClientRepository } from './auth/client-repository.ts';
-import { DEFAULT_FAILED_ATTEMPT_POLICY, FailedAttemptLimiter, type FailedAttemptPolicy } from './auth/failed-attempts.ts';
+import { DEFAULT_FAILED_ATTEMPT_POLICY, FailedAttempts, type FailedAttemptPolicy } from './auth/failed-attempts.ts';
+import { SharedCounters } from './store/shared-counters.ts';
 import { oauthDialect } from './auth/oauth-dialect.ts';
 import { documentRouteScopes } from './auth/openapi-security.ts';
 import { redactAccessToken } from './auth/query-token.ts';
@@ -23,9 +24,15 @@ import { registerCachedReads, responseCacheBytesFromEnv } from './cache/cached-r
 import { DIALECT_PLUGINS } from './dialects/index.ts';
 import { DialectRegistry, routeKey } from './dialects/registry.ts';
 import { sendDialectError } from './dialects/send-error.ts';
-import type { ErrorContext, ErrorKind } from './dialects/dialect.ts';
+import type { ErrorContext } from './dialects/dialect.ts';
 import type { Store } from './store/database.ts';
-import { WriteConflict } from './store/write-transaction.ts';
+import { edgeLimitsFromEnv, type EdgeLimits } from './edge/edge-limits.ts';
+import { registerDraining } from './edge/draining.ts';
+import { WorkQueue } from './edge/embedded-queue.ts';
+import { applySocketTimeouts, capConnectionsPerAddress, registerBodyTimeout } from './edge/slow-clients.ts';
+import { classify, EdgeError } from './edge/framework-errors.ts';
+import { jsonShapeProblem } from './edge/json-shape.ts';
+import { nulField, nulMessage } from './edge/nul-guard.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -37,12 +44,14 @@ export interface AppOptions {
   adminKey?: string;
   /** Per-client request limit; default RATE_LIMIT_PER_MINUTE per minute. */
   rateLimit?: RateLimitPolicy;
-  /** Failed token requests per client id before the token endpoint answers 429. */
+  /** Failed token requests per client id and address before the token endpoint slows them down (429). */
   failedTokenAttempts?: FailedAttemptPolicy;
   /** Unexpired tokens one client may hold (default 50). */
   tokensPerClient?: number;
   /** Bytes of serialized read responses kept (src/cache); 0 turns the cache off. */
   responseCacheBytes?: number;
+  /** Timeouts, JSON bounds, connection cap and embedded-database queue (README: Limits and hostile input). */
+  limits?: Partial<EdgeLimits>;
 }
 
 /** Routes anyone may call without a token; dialects add theirs through `publicRoutes`. */
@@ -51,11 +60,14 @@ export const PUBLIC_ROUTES = (url: string) => url === '/healthz' || url === '/do
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** Only on the embedded database: the queue requests wait in for it. */
+    embeddedQueue?: WorkQueue;
   }
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const registry = new DialectRegistry();
+  const limits: EdgeLimits = { ...edgeLimitsFromEnv(), ...options.limits };
   const app = Fastify({
     logger: options.logger ? withoutTokensInUrls(options.logger) : false,
     bodyLimit: BODY_LIMIT,
@@ -64,7 +76,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // Dialects whose real system routes case-insensitively (Ed-Fi) respell the URL first.
     rewriteUrl: (req) => registry.respellUrl(req.url ?? '/'),
+    // A bad percent-encoding or an overlong path segment is refused before routing; it still
+    // answers in the dialect of its URL.
+    frameworkErrors: (error, request, reply) => {
+      const { kind, message } = classify(error, BODY_LIMIT);
+      return sendDialectError(registry, request, reply, kind, message);
+    },
+    requestTimeout: limits.requestTimeoutMs,
+    // Draining answers through registerDraining, in the dialect's format with Retry-After.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  applySocketTimeouts(app.server, limits.headersTimeoutMs, limits.requestTimeoutMs);
+  capConnectionsPerAddress(app.server, limits.connectionsPerAddress);
 
   const ctx: AppContext = { store: options.store, registry, now: options.now ?? (() => new Date()) };
   app.decorate('ctx', ctx);
@@ -78,18 +101,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
   const documentedScopes = documentRouteScopes(app, registry);
+  registerDraining(app, registry);
+  if (options.store.driver === 'pglite') registerEmbeddedQueue(app, registry, limits);
+  registerBodyTimeout(app, limits.bodyTimeoutMs);
   await registerSecurityHeaders(app);
-  await registerRateLimit(app, options.rateLimit ?? rateLimitFromEnv());
+  // Shared by every server on the database (migration 016), so a limit holds behind a load balancer.
+  const counters = new SharedCounters(options.store.db);
+  await registerRateLimit(app, options.rateLimit ?? rateLimitFromEnv(), counters);
 
   // Clients send `Content-Type: application/json` on every request, DELETEs included (the common
   // Canvas client does): no bytes under a JSON content type is no body, and the route decides
   // whether it needed one (in its dialect's words). A body that is there must be JSON, parsed as
   // Fastify does (prototype poisoning refused).
+  // Its depth and member count are bounded before JSON.parse or anything else walks it.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body.length === 0) return done(null, undefined);
-    parseJson(request, body.toString(), done);
+    const text = body.toString();
+    const problem = jsonShapeProblem(text, { maxDepth: limits.jsonMaxDepth, maxKeys: limits.jsonMaxKeys });
+    if (problem) return done(new EdgeError('badRequest', problem, 400), undefined);
+    parseJson(request, text, done);
   });
 
   // Canvas and the token endpoint take form bodies with nested keys (enrollment_term[name]).
@@ -112,16 +144,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', authHook(registry, authorities));
   registerCachedReads(app, options.store, options.responseCacheBytes ?? responseCacheBytesFromEnv());
 
+  // NUL characters anywhere a route reads: refused here, once, for every dialect.
+  app.addHook('preValidation', async (request, reply) => {
+    const found =
+      firstNul('query parameter', request.query) ?? firstNul('path parameter', request.params) ?? firstNul('body field', request.body);
+    if (found) return sendDialectError(registry, request, reply, 'badRequest', found);
+  });
+
   app.setNotFoundHandler((request, reply) =>
     sendDialectError(registry, request, reply, 'notFound', `No resource is served at ${request.method} ${request.url.split('?')[0]}.`),
   );
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const { kind, message } = classify(error);
+    const { kind, message } = classify(error, BODY_LIMIT);
     if (kind === 'internal') request.log.error({ err: error }, 'unhandled error');
-    const status = kind === 'rateLimited' || kind === 'internal' ? undefined : error.statusCode;
+    const status = kind === 'rateLimited' || kind === 'internal' || kind === 'unavailable' ? undefined : error.statusCode;
     const context: ErrorContext =
       kind === 'rateLimited' ? { retryAfterSeconds: error instanceof RateLimitedError ? error.retryAfterSeconds : Number(reply.getHeader('retry-after')) || 60 } : {};
+    // A body that did not arrive in time is still on the socket: close it after answering.
+    if (kind === 'requestTimeout') reply.header('connection', 'close');
     return sendDialectError(registry, request, reply, kind, message, status && status >= 400 && status < 500 ? status : undefined, context);
   });
 
@@ -133,7 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerTokenRoute(app, {
     clients,
     db: options.store.db,
-    failedAttempts: new FailedAttemptLimiter(options.failedTokenAttempts ?? DEFAULT_FAILED_ATTEMPT_POLICY),
+    failedAttempts: new FailedAttempts(counters, { ...DEFAULT_FAILED_ATTEMPT_POLICY, ...options.failedTokenAttempts }),
     ...(options.tokensPerClient ? { tokensPerClient: options.tokensPerClient } : {}),
   });
   registerTokenInfoRoute(app, { clients, db: options.store.db, registry });
@@ -161,22 +202,35 @@ function withoutTokensInUrls(logger: true | LoggerOptions): LoggerOptions {
   return { ...base, serializers: { ...base.serializers, req: req as NonNullable<NonNullable<LoggerOptions['serializers']>['req']> } };
 }
 
-function classify(error: FastifyError): { kind: ErrorKind; message: string } {
-  // A race the store's retries could not settle: each dialect's 409.
-  if (error instanceof WriteConflict) return { kind: 'conflict', message: error.message };
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { kind: 'payloadTooLarge', message: `The request body is larger than the ${BODY_LIMIT} bytes allowed.` };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { kind: 'unsupportedMediaType', message: "The value specified in the 'Content-Type' header is not supported by this host." };
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { kind: 'badRequest', message: `The request body is not valid JSON: ${error.message}` };
-  }
-  if (error.validation) return { kind: 'badRequest', message: error.message };
-  if (error.statusCode === 429) return { kind: 'rateLimited', message: error.message || 'Too many requests; retry later.' };
-  if (error.statusCode === 413) return { kind: 'payloadTooLarge', message: error.message };
-  if (error.statusCode === 415) return { kind: 'unsupportedMediaType', message: error.message };
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return { kind: 'badRequest', message: error.message };
-  return { kind: 'internal', message: 'An unexpected problem has occurred.' };
+const ADMITTED = Symbol('admitted to the embedded database');
+
+/** PGlite serves one query at a time: admit requests a few at a time, refuse past the queue (src/edge/embedded-queue.ts). */
+function registerEmbeddedQueue(app: FastifyInstance, registry: DialectRegistry, limits: EdgeLimits): void {
+  const queue = new WorkQueue({ concurrency: limits.embeddedConcurrency, queue: limits.embeddedQueue, maxWaitMs: limits.embeddedMaxWaitMs });
+  app.decorate('embeddedQueue', queue);
+  type Admitted = { [ADMITTED]?: boolean };
+  const release = async (request: unknown) => {
+    const r = request as Admitted;
+    if (r[ADMITTED]) {
+      r[ADMITTED] = false;
+      queue.release();
+    }
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    if (PUBLIC_ROUTES(request.url.split('?')[0] ?? '') && !request.url.startsWith('/healthz')) return;
+    if (!(await queue.acquire()))
+      return sendDialectError(registry, request, reply, 'unavailable', 'The server is busy; retry the request shortly.', 503, { retryAfterSeconds: queue.retryAfterSeconds() });
+    (request as Admitted)[ADMITTED] = true;
+    // PGlite runs a query on this thread without yielding to I/O, so a request would otherwise
+    // run start to finish while the others wait unseen in the socket buffers (the flood's
+    // minute-long p99): let the server read what else has arrived, so it queues or refuses it.
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
+}
+
+function firstNul(where: Parameters<typeof nulMessage>[0], value: unknown): string | undefined {
+  const field = nulField(value);
+  return field === undefined ? undefined : nulMessage(where, field);
 }

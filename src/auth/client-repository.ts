@@ -68,6 +68,18 @@ function toClient(r: ClientRow): ApiClient {
   };
 }
 
+/** A client as a token request finds it; opaque outside this file. */
+export interface Claimant {
+  tenantId: string;
+  row: ClientRow;
+}
+
+let dummy: Promise<string> | undefined;
+/** A hash no secret matches, with the cost parameters of real ones. */
+function dummyHash(): Promise<string> {
+  return (dummy ??= hashSecret(randomToken()));
+}
+
 export class ClientRepository {
   private readonly tokens: TokenLookupBatch<TokenRow>;
 
@@ -101,10 +113,24 @@ export class ClientRepository {
 
   /** The client if the secret is right and it is not revoked. */
   async authenticate(clientId: string, secret: string): Promise<ApiClient | null> {
+    return this.verify(await this.claimant(clientId), secret);
+  }
+
+  /** The stored client a token request names (revoked or not), or null for an id that is no client. */
+  async claimant(clientId: string): Promise<Claimant | null> {
     const r = await sql<ClientRow>`SELECT * FROM api_clients WHERE client_id = ${clientId}`.execute(this.db);
     const row = r.rows[0];
-    if (!row || row.revoked_at) return null;
-    return (await verifySecret(secret, row.secret_hash)) ? toClient(row) : null;
+    return row ? { tenantId: row.tenant_id, row } : null;
+  }
+
+  /**
+   * The client if the secret is right and it is not revoked. The secret is hashed in every case
+   * (against a dummy hash for an id that is no client), so the answer takes as long whether or
+   * not the id exists.
+   */
+  async verify(claimant: Claimant | null, secret: string): Promise<ApiClient | null> {
+    const ok = await verifySecret(secret, claimant?.row.secret_hash ?? (await dummyHash()));
+    return ok && claimant && !claimant.row.revoked_at ? toClient(claimant.row) : null;
   }
 
   async revoke(clientId: string): Promise<boolean> {

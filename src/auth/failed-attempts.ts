@@ -1,50 +1,86 @@
-// Counts failed token requests per client id so a secret cannot be guessed online: after `max`
-// failures inside `windowMs`, the client id is refused (429) until the oldest failure ages out.
-// In memory, per process: several server processes each count separately (documented).
+// Failed token requests slow a guesser down without locking the client's owner out (issue 18).
+// Failures are counted in the database (migration 016), so every server counts together:
+// - for a real client id, per (client id, address) and per client id overall, in the client's
+//   tenant: a guesser at one address slows down that address, not the district's SIS at
+//   another; many addresses guessing slow the id down everywhere, at a looser threshold;
+// - for an id that is no client, per address only: junk ids cannot fill or evict anything.
+// From `max` failures in a window on, each attempt waits 2^(failures − max + 1) seconds (at most
+// `maxDelaySeconds`) after the last failure, answered 429 with Retry-After meanwhile.
+import type { SharedCounters } from '../store/shared-counters.ts';
 
 export interface FailedAttemptPolicy {
+  /** Failures from one address for one client id before attempts are slowed down. */
   max: number;
   windowMs: number;
+  /** The longest an attempt is made to wait. */
+  maxDelaySeconds?: number;
+  /** Failures for one client id from all addresses before attempts are slowed down everywhere. */
+  maxPerClient?: number;
 }
 
-export const DEFAULT_FAILED_ATTEMPT_POLICY: FailedAttemptPolicy = { max: 10, windowMs: 5 * 60_000 };
+export const DEFAULT_FAILED_ATTEMPT_POLICY: FailedAttemptPolicy = { max: 10, windowMs: 15 * 60_000, maxDelaySeconds: 60, maxPerClient: 100 };
 
-/** Guessing many different client ids must not grow memory without bound. */
-const MAX_TRACKED_CLIENT_IDS = 10_000;
+/** Seconds an attempt must still wait after `failures` failures, the last at `lastFailure`; 0: now. */
+export function slowDownSeconds(failures: number, free: number, lastFailure: number, now: number, maxDelaySeconds: number): number {
+  if (failures < free) return 0;
+  const delayMs = Math.min(2 ** (failures - free + 1), maxDelaySeconds) * 1000;
+  const left = lastFailure + delayMs - now;
+  return left > 0 ? Math.ceil(left / 1000) : 0;
+}
 
-export class FailedAttemptLimiter {
-  private readonly failures = new Map<string, number[]>();
+/** Who is guessing: a real client id (its tenant) or an id that is no client (no tenant). */
+export interface AttemptSubject {
+  /** The client's tenant; undefined for an id that is no client. */
+  tenantId: string | undefined;
+  clientId: string;
+  address: string;
+}
 
+export class FailedAttempts {
   constructor(
+    private readonly counters: SharedCounters,
     private readonly policy: FailedAttemptPolicy = DEFAULT_FAILED_ATTEMPT_POLICY,
     private readonly now: () => number = Date.now,
   ) {}
 
-  private recent(clientId: string): number[] {
-    const cutoff = this.now() - this.policy.windowMs;
-    const kept = (this.failures.get(clientId) ?? []).filter((t) => t > cutoff);
-    if (kept.length === 0) this.failures.delete(clientId);
-    else this.failures.set(clientId, kept);
-    return kept;
+  private window(): number {
+    return Math.floor(this.now() / this.policy.windowMs) * this.policy.windowMs;
   }
 
-  /** Seconds until this client id may try again; 0 when it may try now. */
-  retryAfterSeconds(clientId: string): number {
-    const recent = this.recent(clientId);
-    if (recent.length < this.policy.max) return 0;
-    const oldestCounted = recent[recent.length - this.policy.max]!;
-    return Math.max(1, Math.ceil((oldestCounted + this.policy.windowMs - this.now()) / 1000));
+  /** The counters an attempt is held to, with the failures each allows before slowing down. */
+  private countersOf(s: AttemptSubject): { tenantId: string; limits: [counter: string, free: number][] } {
+    if (s.tenantId === undefined) return { tenantId: '', limits: [[`token-failures:addr:${s.address}`, this.policy.max]] };
+    return {
+      tenantId: s.tenantId,
+      limits: [
+        [`token-failures:${s.clientId}:addr:${s.address}`, this.policy.max],
+        [`token-failures:${s.clientId}`, this.policy.maxPerClient ?? this.policy.max * 10],
+      ],
+    };
   }
 
-  recordFailure(clientId: string): void {
-    const recent = this.recent(clientId);
-    recent.push(this.now());
-    this.failures.delete(clientId); // re-insert so Map order is least-recently-failed first
-    this.failures.set(clientId, recent.slice(-this.policy.max));
-    while (this.failures.size > MAX_TRACKED_CLIENT_IDS) this.failures.delete(this.failures.keys().next().value!);
+  /** Seconds until this subject may try again; 0 when it may try now. */
+  async retryAfterSeconds(s: AttemptSubject): Promise<number> {
+    const { tenantId, limits } = this.countersOf(s);
+    const windowStart = this.window();
+    const states = await this.counters.read(tenantId, limits.map(([c]) => c), [windowStart]);
+    let wait = 0;
+    for (const [counter, free] of limits) {
+      const state = states.get(`${tenantId}\u0001${counter}\u0001${windowStart}`);
+      if (state) wait = Math.max(wait, slowDownSeconds(state.hits, free, state.lastHit.getTime(), this.now(), this.policy.maxDelaySeconds ?? 60));
+    }
+    return wait;
   }
 
-  recordSuccess(clientId: string): void {
-    this.failures.delete(clientId);
+  async recordFailure(s: AttemptSubject): Promise<void> {
+    const { tenantId, limits } = this.countersOf(s);
+    const windowStart = this.window();
+    await this.counters.add(limits.map(([counter]) => ({ tenantId, counter, windowStart, n: 1 })));
+  }
+
+  /** The right secret from an address clears that address's failures (not the client-wide count). */
+  async recordSuccess(s: AttemptSubject): Promise<void> {
+    if (s.tenantId === undefined) return;
+    await this.counters.reset({ tenantId: s.tenantId, counter: `token-failures:${s.clientId}:addr:${s.address}`, windowStart: this.window() });
   }
 }

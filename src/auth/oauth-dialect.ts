@@ -13,6 +13,9 @@ const OAUTH_ERROR: Record<ErrorKind, string> = {
   payloadTooLarge: 'invalid_request',
   unsupportedMediaType: 'invalid_request',
   rateLimited: 'temporarily_unavailable',
+  uriTooLong: 'invalid_request',
+  requestTimeout: 'invalid_request',
+  unavailable: 'temporarily_unavailable',
   internal: 'server_error',
 };
 

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../store/database.ts';
 import type { ClientRepository } from './client-repository.ts';
-import type { FailedAttemptLimiter } from './failed-attempts.ts';
+import type { AttemptSubject, FailedAttempts } from './failed-attempts.ts';
 import { grantScopes, parseScopeRequest } from './token-scope.ts';
 import { OAuthError, TokenResponse } from './token-route-schemas.ts';
 
@@ -23,12 +23,17 @@ export function basicCredentials(header: string | undefined): BasicCredentials {
   if (!scheme || scheme.toLowerCase() !== 'basic') return 'other-scheme';
   if (!value || rest.length > 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return 'malformed';
   const decoded = Buffer.from(value, 'base64').toString('utf8');
+  // NUL is not text (PostgreSQL refuses it); an id or secret holding one is not a credential.
+  if (decoded.includes('\0')) return 'malformed';
   const colon = decoded.indexOf(':');
   // "key:secret"; an empty key or secret is not malformed but missing (401 invalid_request).
   if (colon < 0) return 'malformed';
   try {
     const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+    const id = formDecode(decoded.slice(0, colon));
+    const secret = formDecode(decoded.slice(colon + 1));
+    if (id.includes('\0') || secret.includes('\0')) return 'malformed';
+    return { id, secret };
   } catch {
     return 'malformed'; // a stray % that is not an escape
   }
@@ -39,7 +44,7 @@ const PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope'] as cons
 export interface TokenRouteOptions {
   clients: ClientRepository;
   db: Db;
-  failedAttempts: FailedAttemptLimiter;
+  failedAttempts: FailedAttempts;
   /** Token lifetime in seconds (tests issue expired ones through the repository instead). */
   lifetimeSeconds?: number;
   /** Unexpired tokens a client may hold at once (Ed-Fi's BearerTokenPerClientLimit). */
@@ -71,7 +76,8 @@ export function registerTokenRoute(app: FastifyInstance, options: TokenRouteOpti
           return oauthError(reply, 400, 'invalid_request', `The '${name}' parameter must be given once, as a string.`);
       const { grant_type: grantType, client_id: bodyId, client_secret: bodySecret, scope } = body as Partial<Record<(typeof PARAMETERS)[number], string>>;
       const basic = basicCredentials(request.headers.authorization);
-      if (basic === 'malformed') return oauthError(reply, 400, 'invalid_request', 'The Authorization header is not valid HTTP Basic credentials.');
+      if (basic === 'malformed')
+        return oauthError(reply, 400, 'invalid_request', 'The Authorization header is not valid HTTP Basic credentials (base64 of client_id:client_secret, without NUL characters).');
       if (basic === 'other-scheme')
         return oauthError(reply, 401, 'invalid_client', 'Client credentials must be sent with the Basic scheme or as client_id and client_secret in the body.');
       if (typeof basic === 'object' && (bodyId !== undefined || bodySecret !== undefined))
@@ -82,16 +88,23 @@ export function registerTokenRoute(app: FastifyInstance, options: TokenRouteOpti
       const secret = typeof basic === 'object' ? basic.secret : bodySecret;
       if (!id || !secret) return oauthError(reply, 401, 'invalid_request', 'Both client_id and client_secret are required.');
 
-      const wait = failedAttempts.retryAfterSeconds(id);
+      const claimant = await clients.claimant(id);
+      const subject: AttemptSubject = { tenantId: claimant?.tenantId, clientId: id, address: request.ip };
+      const wait = await failedAttempts.retryAfterSeconds(subject);
       if (wait > 0)
-        return oauthError(reply.header('retry-after', String(wait)), 429, 'temporarily_unavailable', `Too many failed attempts for this client id; retry in ${wait} seconds.`);
-      const client = await clients.authenticate(id, secret);
+        return oauthError(
+          reply.header('retry-after', String(wait)),
+          429,
+          'temporarily_unavailable',
+          `Too many failed attempts for this client id from this address; retry in ${wait} seconds.`,
+        );
+      const client = await clients.verify(claimant, secret);
       if (!client) {
-        failedAttempts.recordFailure(id);
+        await failedAttempts.recordFailure(subject);
         if (typeof basic === 'object') reply.header('www-authenticate', 'Basic realm="termbridge"');
         return oauthError(reply, 401, 'invalid_client', 'The client id or secret is not valid, or the client was revoked.');
       }
-      failedAttempts.recordSuccess(id);
+      await failedAttempts.recordSuccess(subject);
 
       const grant = await grantScopes(client.scopes, parseScopeRequest(scope ?? ''), async (edOrgId) => {
         const r = await sql<{ kind: 'district' | 'school' }>`SELECT kind FROM orgs WHERE tenant_id = ${client.tenantId} AND school_id = ${edOrgId} AND status = 'active'`.execute(db);

@@ -12,6 +12,9 @@ export type ErrorKind =
   | 'payloadTooLarge'
   | 'unsupportedMediaType'
   | 'rateLimited'
+  | 'uriTooLong' // a path segment past the router's limit (414)
+  | 'requestTimeout' // the client did not send its request in time (408)
+  | 'unavailable' // the server is busy or draining (503, Retry-After)
   | 'internal';
 
 /**
@@ -29,7 +32,7 @@ export type ErrorReason =
 /** What the server knows about an error beyond kind, message and status. */
 export interface ErrorContext {
   reason?: ErrorReason;
-  /** For 'rateLimited': seconds until the client may retry; sendDialectError sets Retry-After from it. */
+  /** For 'rateLimited' and 'unavailable': seconds until the client may retry; sendDialectError sets Retry-After from it. */
   retryAfterSeconds?: number;
   /** For 'forbidden': the scopes any one of which the route accepts. */
   requiredScopes?: string[];
@@ -91,5 +94,8 @@ export const STATUS_OF: Record<ErrorKind, number> = {
   payloadTooLarge: 413,
   unsupportedMediaType: 415,
   rateLimited: 429,
+  uriTooLong: 414,
+  requestTimeout: 408,
+  unavailable: 503,
   internal: 500,
 };

@@ -16,7 +16,7 @@ export function sendDialectError(
   const dialect = registry.forPath(path);
   const response = dialect ? dialect.formatError(kind, message, status, { ...context, request: { headers: request.headers, query: request.query } }) : { status, body: { error: kind, message } };
   const headers = Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  if (kind === 'rateLimited' && context.retryAfterSeconds !== undefined && !headers['retry-after'])
+  if ((kind === 'rateLimited' || kind === 'unavailable') && context.retryAfterSeconds !== undefined && !headers['retry-after'])
     headers['retry-after'] = String(Math.max(1, Math.ceil(context.retryAfterSeconds)));
   // RFC 6750 §3: a 401 to a bearer-protected resource names the scheme.
   if (response.status === 401 && !headers['www-authenticate'])

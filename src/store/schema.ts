@@ -182,6 +182,15 @@ export interface SyncSchoolChangesTable {
   deleted_at: Date | null;
 }
 
+/** Rate-limit and failed-attempt counts every server shares (migration 016; src/store/shared-counters.ts). */
+export interface SharedCountersTable {
+  tenant_id: string;
+  counter: string;
+  window_start: Bigint;
+  hits: number;
+  last_hit: Generated<Date>;
+}
+
 export interface Tables {
   tenants: TenantsTable;
   orgs: OrgsTable;
@@ -199,4 +208,5 @@ export interface Tables {
   sync_targets: SyncTargetsTable;
   sync_year_targets: SyncYearTargetsTable;
   sync_school_changes: SyncSchoolChangesTable;
+  shared_counters: SharedCountersTable;
 }

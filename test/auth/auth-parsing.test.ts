@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FailedAttemptLimiter } from '../../src/auth/failed-attempts.ts';
+import { slowDownSeconds } from '../../src/auth/failed-attempts.ts';
 import { bearerToken } from '../../src/auth/hook.ts';
 import { basicCredentials } from '../../src/auth/token-route.ts';
 import { grantScopes, parseScopeRequest } from '../../src/auth/token-scope.ts';
@@ -96,23 +96,15 @@ describe('basicCredentials and bearerToken', () => {
   });
 });
 
-describe('FailedAttemptLimiter', () => {
-  it('locks a client id after max failures until the oldest ages out, and a success clears it', () => {
-    let now = 1_000_000;
-    const limiter = new FailedAttemptLimiter({ max: 3, windowMs: 60_000 }, () => now);
-    for (let i = 0; i < 3; i++) {
-      expect(limiter.retryAfterSeconds('c')).toBe(0);
-      limiter.recordFailure('c');
-      now += 10_000;
-    }
-    expect(limiter.retryAfterSeconds('c')).toBe(30); // first failure at t0, window 60 s, now t0 + 30 s
-    expect(limiter.retryAfterSeconds('other')).toBe(0);
-    now += 30_001;
-    expect(limiter.retryAfterSeconds('c')).toBe(0);
-    limiter.recordFailure('c');
-    expect(limiter.retryAfterSeconds('c')).toBeGreaterThan(0);
-    limiter.recordSuccess('c');
-    expect(limiter.retryAfterSeconds('c')).toBe(0);
+describe('the failed-attempt slow-down', () => {
+  it('lets max failures through, then doubles the wait after the last failure up to the cap', () => {
+    const last = 1_000_000;
+    expect(slowDownSeconds(2, 3, last, last, 60)).toBe(0);
+    expect(slowDownSeconds(3, 3, last, last, 60)).toBe(2);
+    expect(slowDownSeconds(5, 3, last, last, 60)).toBe(8);
+    expect(slowDownSeconds(5, 3, last, last + 7_500, 60)).toBe(1);
+    expect(slowDownSeconds(5, 3, last, last + 8_000, 60)).toBe(0);
+    expect(slowDownSeconds(40, 3, last, last, 60)).toBe(60); // slowed, never locked for longer
   });
 });
 

@@ -33,6 +33,9 @@ const BY_KIND: Record<ErrorKind, [number, string, string, string]> = {
   payloadTooLarge: [413, 'urn:ed-fi:api:bad-request:payload-too-large', 'Payload Too Large', 'The request body is too large.'],
   unsupportedMediaType: [415, 'urn:ed-fi:api:unsupported-media-type', 'Unsupported Media Type', 'The request construction was invalid.'],
   rateLimited: [429, 'urn:ed-fi:api:too-many-requests', 'Too Many Requests', 'Too many requests have been made; retry later.'],
+  uriTooLong: [414, 'urn:ed-fi:api:bad-request', 'URI Too Long', 'The request construction was invalid.'],
+  requestTimeout: [408, 'urn:ed-fi:api:request-timeout', 'Request Timeout', 'The request was not received in time.'],
+  unavailable: [503, 'urn:ed-fi:api:service-unavailable', 'Service Unavailable', 'The service is temporarily unavailable; retry later.'],
   internal: [500, 'urn:ed-fi:api:system', 'System Error', 'An unexpected problem has occurred.'],
 };
 

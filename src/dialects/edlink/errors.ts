@@ -48,6 +48,9 @@ const CODE_OF: Record<ErrorKind, EdlinkErrorCode> = {
   payloadTooLarge: 'INVALID_REQUEST_BODY',
   unsupportedMediaType: 'INVALID_REQUEST_BODY',
   rateLimited: 'RATE_LIMITED',
+  uriTooLong: 'BAD_REQUEST',
+  requestTimeout: 'BAD_REQUEST',
+  unavailable: 'RATE_LIMITED',
   internal: 'INTERNAL',
 };
 

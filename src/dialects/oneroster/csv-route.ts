@@ -8,7 +8,9 @@ import type { AppContext } from '../../app-context.ts';
 import { UnreadableFileError } from '../../files/unreadable-file.ts';
 import { uploadLimitsFromEnv } from '../../files/upload-limits.ts';
 import { unreadableProblem, type CsvProblem } from './csv/csv-problem.ts';
-import { zipBufferSource } from './csv/csv-source.ts';
+import { zipFileSource } from './csv/zip-source.ts';
+import { SpooledUpload, spoolToDisk, UploadTooLargeError } from '../../files/spooled-upload.ts';
+import { EdgeError } from '../../edge/framework-errors.ts';
 import { importOneRosterCsv } from './csv/import.ts';
 import { CSV_IMPORT } from './schemas.ts';
 import { CSV_PATH } from './scopes.ts';
@@ -28,10 +30,24 @@ function rejection(problems: CsvProblem[], count: number) {
 
 export function registerCsvRoute(app: FastifyInstance, ctx: AppContext): void {
   const limits = uploadLimitsFromEnv();
-  // Encapsulated in the OneRoster plugin: no other route accepts zip bodies.
-  app.addContentTypeParser(['application/zip', 'application/x-zip-compressed', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: CSV_BODY_LIMIT }, (_req, body, done) =>
-    done(null, body),
-  );
+  // Encapsulated in the OneRoster plugin: no other route accepts zip bodies. The zip goes to a
+  // temporary file as it arrives (src/files/spooled-upload.ts), read from there, removed after.
+  app.addContentTypeParser(['application/zip', 'application/x-zip-compressed', 'application/octet-stream'], { bodyLimit: CSV_BODY_LIMIT }, (request, payload, done) => {
+    if (Number(request.headers['content-length']) > CSV_BODY_LIMIT) return done(new EdgeError('payloadTooLarge', new UploadTooLargeError(CSV_BODY_LIMIT).message, 413), undefined);
+    spoolToDisk(payload, CSV_BODY_LIMIT).then(
+      (upload) => done(null, upload),
+      (err: Error & { statusCode?: number }) =>
+        done(err instanceof UploadTooLargeError ? new EdgeError('payloadTooLarge', err.message, 413) : err.statusCode ? err : new EdgeError('badRequest', `The upload did not arrive whole: ${err.message}`, 400), undefined),
+    );
+  });
+  // Before the answer goes out (onSend), so the file is gone when the client has its answer.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.body instanceof SpooledUpload) await request.body.discard();
+    return payload;
+  });
+  app.addHook('onRequestAbort', async (request) => {
+    if (request.body instanceof SpooledUpload) await request.body.discard();
+  });
   app.post(
     CSV_PATH,
     {
@@ -44,11 +60,11 @@ export function registerCsvRoute(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      if (!Buffer.isBuffer(request.body) || request.body.length === 0)
+      if (!(request.body instanceof SpooledUpload) || request.body.bytes === 0)
         return sendStatusInfo(reply, 400, 'invaliddata', 'Send the OneRoster CSV zip file as the request body with Content-Type: application/zip.');
       let source;
       try {
-        source = await zipBufferSource(request.body, limits);
+        source = await zipFileSource(request.body.path, limits, 'the upload');
       } catch (err) {
         if (err instanceof UnreadableFileError) return reply.code(400).send(rejection([unreadableProblem(err)], 1));
         throw err;

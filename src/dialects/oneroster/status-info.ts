@@ -39,6 +39,9 @@ const BY_KIND: Record<ErrorKind, CodeMinor> = {
   payloadTooLarge: 'invaliddata',
   unsupportedMediaType: 'invaliddata',
   rateLimited: 'server_busy',
+  uriTooLong: 'invaliddata',
+  requestTimeout: 'invaliddata',
+  unavailable: 'server_busy',
   internal: 'internal_server_error',
 };
 

@@ -91,6 +91,7 @@ function withActions(e: SyncError) {
 
 function errorIdOf(params: unknown): number {
   const raw = (params as { errorId: string }).errorId;
-  if (!/^\d+$/.test(raw)) throw new SisApiError(400, `errorId '${raw}' must be a whole number.`);
+  // An id past 2^53 is no entry's (and past bigint's range PostgreSQL refuses the comparison: a 500).
+  if (!/^\d+$/.test(raw) || Number(raw) > Number.MAX_SAFE_INTEGER) throw new SisApiError(400, `errorId '${raw}' must be a whole number (an error-log entry's id).`);
   return Number(raw);
 }

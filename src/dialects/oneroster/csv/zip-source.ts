@@ -27,8 +27,8 @@ export function zipBufferSource(buffer: Buffer, limits: UploadLimits): Promise<C
   return zipSource((cb) => yauzl.fromBuffer(buffer, OPTIONS, cb), 'the upload', limits);
 }
 
-export function zipFileSource(path: string, limits: UploadLimits): Promise<CsvSource> {
-  return zipSource((cb) => yauzl.open(path, OPTIONS, cb), path, limits);
+export function zipFileSource(path: string, limits: UploadLimits, what = path): Promise<CsvSource> {
+  return zipSource((cb) => yauzl.open(path, OPTIONS, cb), what, limits);
 }
 
 async function zipSource(opener: Opener, what: string, limits: UploadLimits): Promise<CsvSource> {
