@@ -43,10 +43,13 @@ interface OneRosterResume {
 /** A source that orders one millisecond's rows differently each time is read on without checking, after this many tries. */
 const MAX_REREADS = 3;
 
-/** The rostering base: the given URL, with the version's rostering path added when absent. */
+/**
+ * The rostering base: a bare host gets the version's rostering path; a URL with a path is the
+ * base itself (the standard path, or a provider's own such as Infinite Campus's).
+ */
 export function rosteringBase(url: string, version: OneRosterVersion = ONEROSTER_VERSIONS['1.2']): string {
   const trimmed = url.replace(/\/+$/, '');
-  return /\/ims\/oneroster\//.test(trimmed) ? trimmed : `${trimmed}${version.rosteringPath}`;
+  return new URL(trimmed).pathname.replace(/\/+$/, '') === '' ? `${trimmed}${version.rosteringPath}` : trimmed;
 }
 
 /** A row's dateLastModified as an ISO instant, null when it has none. */
