@@ -20,7 +20,7 @@ async function live(target: TestApp, tenantId: string) {
   return all.rows.filter((s) => !s.properties.canvasDefaultTerm);
 }
 
-describe.each(drivers())('OneRoster 1.1 on %s', (driver) => {
+describe.each(drivers())('OneRoster 1.1 and the OneRoster provider profiles on %s', (driver) => {
   let target: TestApp;
   const fakes: OneRosterFake[] = [];
   const start = async (o: Parameters<typeof startOneRosterFake>[0]) => {
@@ -125,16 +125,6 @@ describe.each(drivers())('OneRoster 1.1 on %s', (driver) => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-});
-
-describe.each(drivers())('every OneRoster profile reaches a provider at its usual paths on %s', (driver) => {
-  let target: TestApp;
-  beforeAll(async () => {
-    target = await startApp(driver);
-  });
-  afterAll(async () => {
-    await target.close();
-  });
 
   // Profiles that share paths, version and paging reach a provider the same way: one pull each.
   const groups = new Map<string, ProviderProfile[]>();
@@ -142,7 +132,7 @@ describe.each(drivers())('every OneRoster profile reaches a provider at its usua
     const key = JSON.stringify([p.basePath, p.tokenPath, p.settings]);
     groups.set(key, [...(groups.get(key) ?? []), p]);
   }
-  it.each([...groups.values()].map((g) => [g.map((p) => p.id).join(', '), g] as const))('%s', async (_ids, group) => {
+  it.each([...groups.values()].map((g) => [g.map((p) => p.id).join(', '), g] as const))('profile %s reaches a provider at its usual paths', async (_ids, group) => {
     const profile = group[0]!;
     const version = profile.settings?.oneRosterVersion ?? '1.2';
     const fake = await startOneRosterFake({ basePath: profile.basePath!, tokenPath: profile.tokenPath!, version, sessions: EXAMPLE_SESSIONS, honoursSort: profile.settings?.paging !== 'offset' });
