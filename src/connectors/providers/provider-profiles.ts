@@ -2,6 +2,7 @@
 // connection: its kind, its settings, and the source and token URLs from the district's --url.
 import { readFileSync } from 'node:fs';
 import type { ConnectionSettings, ConnectorKind } from '../connection-repository.ts';
+import { ONEROSTER_VERSIONS } from '../oneroster-version.ts';
 
 export interface ProviderProfile {
   id: string;
@@ -52,10 +53,14 @@ export function applyProfile(profile: ProviderProfile, given: { url?: string | u
   if (!rawUrl) throw new Error(`--provider ${profile.id} needs --url with the district's ${profile.name} address`);
   let url = rawUrl.replace(/\/+$/, '');
   let origin: string | null = null;
+  // A version other than the profile's moves a standard OneRoster base to that version's path.
+  const version = given.settings?.oneRosterVersion;
+  const basePath =
+    version && version !== profile.settings?.oneRosterVersion ? profile.basePath?.replace(/\/ims\/oneroster\/(v1p1|rostering\/v1p2)$/, ONEROSTER_VERSIONS[version].rosteringPath) : profile.basePath;
   if (profile.kind !== 'oneroster-csv') {
     const parsed = new URL(url);
     origin = parsed.origin;
-    if ((parsed.pathname === '/' || parsed.pathname === '') && profile.basePath && given.url !== undefined) url = `${origin}${profile.basePath}`;
+    if ((parsed.pathname === '/' || parsed.pathname === '') && basePath && given.url !== undefined) url = `${origin}${basePath}`;
   }
   let tokenUrl = given.tokenUrl ?? (profile.tokenUrl ? profile.tokenUrl : profile.tokenPath && origin ? `${origin}${profile.tokenPath}` : null);
   if (tokenUrl?.includes('{directory}')) {
