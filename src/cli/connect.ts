@@ -73,7 +73,7 @@ export async function connectCommand(argv: string[]): Promise<void> {
       else if (shown.length === 0) process.stdout.write('no connections\n');
       else
         for (const c of shown)
-          process.stdout.write(`${c.id}  ${c.kind}  tenant ${c.tenantId}  ${c.url}  ${c.hasSecret ? 'secret stored (encrypted)' : 'no secret'}  last pull ${c.lastPullAt ?? 'never'}\n`);
+          process.stdout.write(`${c.id}  ${c.provider ? `${c.provider} (${c.kind})` : c.kind}  tenant ${c.tenantId}  ${c.url}  ${c.hasSecret ? 'secret stored (encrypted)' : 'no secret'}  last pull ${c.lastPullAt ?? 'never'}\n`);
     } finally {
       await store.close();
     }

@@ -127,7 +127,7 @@ export class SourceClient {
   }
 
   private async send(url: string): Promise<SourceResponse> {
-    const authorization = await this.authorization(url);
+    const authorization = await this.authorization();
     const wait = this.notBefore - this.now();
     if (wait > 0) await this.sleepFor(wait, url);
     this.requests.count++;
@@ -150,17 +150,17 @@ export class SourceClient {
     return { status: res.statusCode, headers, body, url };
   }
 
-  private async authorization(url: string): Promise<string | null> {
+  private async authorization(): Promise<string | null> {
     const auth = this.options.auth;
     if (auth.bearer) return `Bearer ${auth.bearer}`;
     if (auth.oauth1) return oauth1Plaintext(auth.oauth1, this.now(), randomBytes(12).toString('hex'));
     if (!auth.clientCredentials && !auth.refreshToken && !auth.apiKeyExchange) return null;
     // A token about to expire is replaced before use rather than refused mid-pull.
-    if (!this.token || (this.token.expiresAt !== null && this.token.expiresAt - 30_000 <= this.now())) this.token = await this.fetchToken(url);
+    if (!this.token || (this.token.expiresAt !== null && this.token.expiresAt - 30_000 <= this.now())) this.token = await this.fetchToken();
     return `Bearer ${this.token.value}`;
   }
 
-  private async fetchToken(_forUrl: string): Promise<Token> {
+  private async fetchToken(): Promise<Token> {
     const auth = this.options.auth;
     if (auth.apiKeyExchange) {
       const { url, apiKey } = auth.apiKeyExchange;

@@ -24,10 +24,12 @@ export interface OneRosterFake {
   platform: FakePlatform;
   sessions: OrSession[];
   version: '1.1' | '1.2';
+  /** The scope of each token request, in order. */
+  scopes: (string | null)[];
 }
 
 export async function startOneRosterFake(options: { basePath: string; tokenPath: string; version: '1.1' | '1.2'; sessions: OrSession[]; honoursSort?: boolean }): Promise<OneRosterFake> {
-  const fake: OneRosterFake = { platform: null as unknown as FakePlatform, sessions: options.sessions.map((s) => ({ ...s })), version: options.version };
+  const fake: OneRosterFake = { platform: null as unknown as FakePlatform, sessions: options.sessions.map((s) => ({ ...s })), version: options.version, scopes: [] };
   const wire = (s: OrSession) => ({
     sourcedId: s.sourcedId,
     status: s.status,
@@ -50,7 +52,10 @@ export async function startOneRosterFake(options: { basePath: string; tokenPath:
     return { headers: { 'x-total-count': String(all.length), link: links.join(', ') }, body: { [key]: page } };
   };
   const behaviour: PlatformBehaviour = {
-    token: oauthToken(options.tokenPath, (req) => req.headers.authorization === `Basic ${Buffer.from('or-client:or-secret').toString('base64')}`),
+    token: oauthToken(options.tokenPath, (req) => {
+      fake.scopes.push(new URLSearchParams(req.body).get('scope'));
+      return req.headers.authorization === `Basic ${Buffer.from('or-client:or-secret').toString('base64')}`;
+    }),
     authorised: (req, valid) => valid(bearer(req) ?? ''),
     serve(req) {
       if (req.path === `${options.basePath}/orgs`) return list(req, 'orgs', [{ sourcedId: 'org-district', status: 'active', dateLastModified: '2019-08-01T00:00:00.000Z', name: 'Example District', type: 'district', identifier: '' }]);

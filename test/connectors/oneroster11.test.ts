@@ -43,7 +43,7 @@ describe.each(drivers())('OneRoster 1.1 and the OneRoster provider profiles on %
     await addConnection(target, { tenantId: tenant.tenantId, id, kind: 'oneroster-rest', url: fake.platform.url, ...credentials, settings: { oneRosterVersion: '1.1' } });
     const first = await pull(target, tenant.tenantId, id, { pageSize: 2 });
     expect(first.summary).toMatchObject({ created: 5, failed: 0 });
-    // The token was asked with the 1.1 scope.
+    expect(fake.scopes[0]).toBe('https://purl.imsglobal.org/spec/or/v1p1/scope/roster-core.readonly');
     const sessions = await live(target, tenant.tenantId);
     const by = (name: string) => sessions.find((s) => s.name === name)!;
     expect(by('Fall Term')).toMatchObject({ type: 'term', beginDate: '2019-09-01', endDate: '2019-12-20', schoolYear: 2020, parentId: by('2019-2020 School Year').id });
