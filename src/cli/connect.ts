@@ -1,14 +1,30 @@
 // termbridge connect add|list|remove — the outside systems sessions are pulled from.
 import { resolve } from 'node:path';
-import { CONNECTOR_KINDS, ConnectionRepository, type ConnectorKind } from '../connectors/connection-repository.ts';
+import { CONNECTOR_KINDS, ConnectionRepository, type ConnectionSettings, type ConnectorKind } from '../connectors/connection-repository.ts';
+import { applyProfile, providerProfile, providerProfiles } from '../connectors/providers/provider-profiles.ts';
 import { secretKey } from '../secrets/secret-box.ts';
 import { TenantRepository } from '../store/tenant-repository.ts';
 import { parse, UsageError } from './args.ts';
-import { takeSecret } from './secret-input.ts';
 import { openExclusiveStore } from './exclusive-store.ts';
+import { takeSecret } from './secret-input.ts';
 
 export const CONNECT_USAGE =
-  'connect add oneroster-rest|oneroster-csv|edfi|canvas --tenant T --url URL|PATH [--id NAME] [--client-id ID --client-secret-stdin | --token-stdin] (or the secret in TERMBRIDGE_CONNECT_SECRET) [--token-url URL] | connect list [--tenant T] | connect remove NAME   [--data-dir DIR]';
+  `connect add KIND|--provider P --tenant T [--url URL|PATH] [--id NAME] [--client-id ID --client-secret-stdin | --token-stdin] [--token-url URL] [--version 1.1|1.2] [--paging keyset|offset] [--school SCHOOL_ID] [--directory TENANT] [--scope S]
+      (secrets from stdin or the environment: TERMBRIDGE_CLIENT_SECRET, TERMBRIDGE_SOURCE_TOKEN, TERMBRIDGE_CONNECT_SECRET, TERMBRIDGE_REFRESH_TOKEN, TERMBRIDGE_SUBSCRIPTION_KEY)
+    | connect providers | connect list [--tenant T] | connect remove NAME   [--data-dir DIR]`;
+
+/** Where each secret comes from: the environment, so it never shows in a process list or shell history. */
+export const SECRET_ENV = {
+  clientSecret: 'TERMBRIDGE_CLIENT_SECRET',
+  token: 'TERMBRIDGE_SOURCE_TOKEN',
+  refreshToken: 'TERMBRIDGE_REFRESH_TOKEN',
+  subscriptionKey: 'TERMBRIDGE_SUBSCRIPTION_KEY',
+} as const;
+
+/** The connection's one secret, whatever the kind calls it: a client secret or a token. */
+export const CONNECT_SECRET_ENV = 'TERMBRIDGE_CONNECT_SECRET';
+
+const TOKEN_KINDS: readonly ConnectorKind[] = ['canvas', 'clever', 'managebac', 'aeries', 'ethos'];
 
 export async function connectCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
@@ -21,15 +37,23 @@ export async function connectCommand(argv: string[]): Promise<void> {
     token: { type: 'string' },
     'token-stdin': { type: 'boolean' },
     'token-url': { type: 'string' },
+    provider: { type: 'string' },
+    version: { type: 'string' },
+    paging: { type: 'string' },
+    school: { type: 'string' },
+    directory: { type: 'string' },
+    scope: { type: 'string' },
     json: { type: 'boolean' },
     'data-dir': { type: 'string' },
   });
   const [action, ...rest] = positionals;
+  if (action === 'providers') {
+    for (const p of providerProfiles())
+      process.stdout.write(`${p.id.padEnd(15)} ${p.kind ? `${p.kind}${p.settings?.oneRosterVersion ? ` ${p.settings.oneRosterVersion}` : ''}` : `unreachable: ${p.unreachable}`}  ${p.name}\n`);
+    return;
+  }
   if (action === 'add') {
-    const [kind, ...extra] = rest;
-    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-    if (!kind || !(CONNECTOR_KINDS as readonly string[]).includes(kind)) throw new UsageError(`connect add needs a kind: ${CONNECTOR_KINDS.join(', ')}`);
-    const input = checkAdd(kind as ConnectorKind, { ...values, ...(await connectionSecret(kind as ConnectorKind, values)) });
+    const input = await checkAdd(rest, values);
     // Refuse before touching the database: a secret is stored encrypted or not at all.
     const key = input.secret ? secretKey() : null;
     const store = await openExclusiveStore(values['data-dir'], 'connect add');
@@ -38,7 +62,9 @@ export async function connectCommand(argv: string[]): Promise<void> {
       const repo = new ConnectionRepository(store.db);
       if (await repo.byId(input.id)) throw new UsageError(`a connection named '${input.id}' already exists; pick another --id`);
       const c = await repo.add(input, key);
-      process.stdout.write(`added connection ${c.id}: ${c.kind} ${c.url} for tenant ${c.tenantId}; source ids are kept as identifiers '${c.identifierSystem}'\nrun it with: termbridge pull --connection ${c.id}\n`);
+      process.stdout.write(
+        `added connection ${c.id}: ${c.provider ? `${c.provider} (${c.kind})` : c.kind} ${c.url}${c.tokenUrl ? ` token ${c.tokenUrl}` : ''} for tenant ${c.tenantId}; source ids are kept as identifiers '${c.identifierSystem}'\nrun it with: termbridge pull --connection ${c.id}\n`,
+      );
     } finally {
       await store.close();
     }
@@ -53,7 +79,7 @@ export async function connectCommand(argv: string[]): Promise<void> {
       else if (shown.length === 0) process.stdout.write('no connections\n');
       else
         for (const c of shown)
-          process.stdout.write(`${c.id}  ${c.kind}  tenant ${c.tenantId}  ${c.url}  ${c.hasSecret ? 'secret stored (encrypted)' : 'no secret'}  last pull ${c.lastPullAt ?? 'never'}\n`);
+          process.stdout.write(`${c.id}  ${c.provider ? `${c.provider} (${c.kind})` : c.kind}  tenant ${c.tenantId}  ${c.url}  ${c.hasSecret ? 'secret stored (encrypted)' : 'no secret'}  last pull ${c.lastPullAt ?? 'never'}\n`);
     } finally {
       await store.close();
     }
@@ -76,49 +102,105 @@ export async function connectCommand(argv: string[]): Promise<void> {
   throw new UsageError(action ? `unknown connect action: ${action}` : 'connect needs an action: add, list or remove');
 }
 
-export const CONNECT_SECRET_ENV = 'TERMBRIDGE_CONNECT_SECRET';
-
-/** The kind's secret (client secret, or a Canvas token) from stdin, the environment or argv. */
-async function connectionSecret(kind: ConnectorKind, v: Record<string, string | boolean | undefined>): Promise<Record<string, string | undefined>> {
-  if (kind === 'oneroster-csv') return {}; // takes none; checkAdd refuses any given
-  if (kind === 'canvas' && v['client-secret-stdin']) throw new UsageError('canvas connections take --token-stdin, not --client-secret-stdin');
-  if (kind !== 'canvas' && v['token-stdin']) throw new UsageError(`${kind} connections take --client-secret-stdin, not --token-stdin`);
-  if (kind === 'canvas')
-    return { token: await takeSecret({ argv: v.token as string | undefined, argvFlag: '--token', stdin: v['token-stdin'] as boolean | undefined, stdinFlag: '--token-stdin', envName: CONNECT_SECRET_ENV }) };
+async function checkAdd(rest: string[], v: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv = process.env) {
+  const [kindArg, ...extra] = rest;
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const providerId = v.provider as string | undefined;
+  const profile = providerId ? providerProfile(providerId) : null;
+  if (providerId && !profile) throw new UsageError(`no provider '${providerId}'; see termbridge connect providers`);
+  if (profile && !profile.kind) throw new UsageError(`termbridge cannot reach ${profile.name}: ${profile.unreachable}`);
+  if (kindArg && profile && kindArg !== profile.kind) throw new UsageError(`--provider ${profile.id} is a ${profile.kind} connection, not ${kindArg}`);
+  const kind = (kindArg ?? profile?.kind) as ConnectorKind | undefined;
+  if (!kind || !(CONNECTOR_KINDS as readonly string[]).includes(kind)) throw new UsageError(`connect add needs a kind (${CONNECTOR_KINDS.join(', ')}) or --provider (see termbridge connect providers)`);
+  const tenantId = v.tenant as string | undefined;
+  if (!tenantId) throw new UsageError('connect add needs --tenant');
+  const settings: ConnectionSettings = {};
+  if (v.version !== undefined) {
+    if (v.version !== '1.1' && v.version !== '1.2') throw new UsageError(`--version must be 1.1 or 1.2, not '${v.version}'`);
+    if (kind !== 'oneroster-rest') throw new UsageError('--version is for oneroster-rest connections (a CSV set names its version in its manifest)');
+    settings.oneRosterVersion = v.version;
+  }
+  if (v.paging !== undefined) {
+    if (v.paging !== 'keyset' && v.paging !== 'offset') throw new UsageError(`--paging must be keyset or offset, not '${v.paging}'`);
+    settings.paging = v.paging;
+  }
+  if (v.school !== undefined) {
+    const school = Number(v.school);
+    if (!(Number.isSafeInteger(school) && school > 0)) throw new UsageError(`--school must be an Ed-Fi schoolId (a whole number), not '${v.school}'`);
+    settings.school = school;
+  }
+  if (v.directory !== undefined) settings.directory = v.directory as string;
+  if (v.scope !== undefined) settings.scope = v.scope as string;
+  let url = v.url as string | undefined;
+  let tokenUrl = v['token-url'] as string | undefined;
+  if (tokenUrl !== undefined && !/^https?:\/\//.test(tokenUrl)) throw new UsageError(`--token-url must be an http(s) URL`);
+  if (url !== undefined && kind !== 'oneroster-csv' && !/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError(`--url must be an http(s) URL, not '${url}'`);
+  let merged = settings;
+  if (profile) {
+    try {
+      const made = applyProfile(profile, { url, tokenUrl, settings });
+      url = made.url;
+      tokenUrl = made.tokenUrl ?? undefined;
+      merged = made.settings;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  if (!url) throw new UsageError(kind === 'oneroster-csv' ? 'connect add oneroster-csv needs --url with the CSV folder or zip path' : 'connect add needs --url with the source base URL');
+  const secrets = await secretsFor(kind, v, env);
+  const id = (v.id as string | undefined) ?? `${profile?.id ?? kind}-${tenantId}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(id)) throw new UsageError(`--id '${id}' must be letters, digits, '.', '_' or '-'`);
+  // A CSV path is kept absolute: pulls may run from another directory.
   return {
-    'client-secret': await takeSecret({
-      argv: v['client-secret'] as string | undefined,
-      argvFlag: '--client-secret',
-      stdin: v['client-secret-stdin'] as boolean | undefined,
-      stdinFlag: '--client-secret-stdin',
-      envName: CONNECT_SECRET_ENV,
-    }),
+    tenantId,
+    id,
+    kind,
+    url: kind === 'oneroster-csv' ? resolve(url) : url,
+    tokenUrl: tokenUrl ?? null,
+    clientId: (v['client-id'] as string | undefined) ?? null,
+    secret: secrets,
+    provider: profile?.id ?? null,
+    settings: merged,
   };
 }
 
-function checkAdd(kind: ConnectorKind, v: Record<string, string | boolean | undefined>) {
-  const tenantId = v.tenant as string | undefined;
-  const url = v.url as string | undefined;
-  if (!tenantId) throw new UsageError('connect add needs --tenant');
-  if (!url) throw new UsageError(kind === 'oneroster-csv' ? 'connect add oneroster-csv needs --url with the CSV folder or zip path' : 'connect add needs --url with the source base URL');
-  if (kind !== 'oneroster-csv' && !/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError(`--url must be an http(s) URL, not '${url}'`);
+/** The secret to seal for a kind, from --client-secret/--token (kept for scripts) or the environment. */
+async function secretsFor(kind: ConnectorKind, v: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): Promise<string | null> {
   const clientId = v['client-id'] as string | undefined;
-  const clientSecret = v['client-secret'] as string | undefined;
-  const token = v.token as string | undefined;
-  if (kind === 'canvas') {
-    if (!token) throw new UsageError(`connect add canvas needs a Canvas access token: --token-stdin or ${CONNECT_SECRET_ENV}`);
-    if (clientId || clientSecret) throw new UsageError('canvas connections take --token, not --client-id/--client-secret');
-  } else if (kind === 'oneroster-csv') {
-    if (clientId || clientSecret || token) throw new UsageError('oneroster-csv connections read a file; they take no credentials');
-  } else {
-    if (!clientId || !clientSecret)
-      throw new UsageError(`connect add ${kind} needs --client-id and a client secret from --client-secret-stdin or ${CONNECT_SECRET_ENV} (OAuth2 client credentials)`);
-    if (token) throw new UsageError(`${kind} connections use client credentials, not --token`);
+  if (kind === 'oneroster-csv') {
+    if (clientId || v['client-secret'] || v.token || v['client-secret-stdin'] || v['token-stdin']) throw new UsageError('oneroster-csv connections read a file; they take no credentials');
+    return null;
   }
-  const id = (v.id as string | undefined) ?? `${kind}-${tenantId}`;
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(id)) throw new UsageError(`--id '${id}' must be letters, digits, '.', '_' or '-'`);
-  const tokenUrl = v['token-url'] as string | undefined;
-  if (tokenUrl !== undefined && !/^https?:\/\//.test(tokenUrl)) throw new UsageError(`--token-url must be an http(s) URL`);
-  // A CSV path is kept absolute: pulls may run from another directory.
-  return { tenantId, id, kind, url: kind === 'oneroster-csv' ? resolve(url) : url, tokenUrl: tokenUrl ?? null, clientId: clientId ?? null, secret: token ?? clientSecret ?? null };
+  const tokenKind = TOKEN_KINDS.includes(kind);
+  if (tokenKind && v['client-secret-stdin']) throw new UsageError(`${kind} connections take --token-stdin, not --client-secret-stdin`);
+  if (!tokenKind && v['token-stdin']) throw new UsageError(`${kind} connections take --client-secret-stdin, not --token-stdin`);
+  // The kind's own variable first, then the generic one; stdin and argv as every secret-taking command.
+  const fromEnv = (name: string) => ({ [name]: env[name] || env[CONNECT_SECRET_ENV] });
+  const clientSecret = tokenKind
+    ? undefined
+    : await takeSecret(
+        { argv: v['client-secret'] as string | undefined, argvFlag: '--client-secret', stdin: v['client-secret-stdin'] as boolean | undefined, stdinFlag: '--client-secret-stdin', envName: SECRET_ENV.clientSecret },
+        fromEnv(SECRET_ENV.clientSecret),
+      );
+  const token = tokenKind
+    ? await takeSecret(
+        { argv: v.token as string | undefined, argvFlag: '--token', stdin: v['token-stdin'] as boolean | undefined, stdinFlag: '--token-stdin', envName: SECRET_ENV.token },
+        fromEnv(SECRET_ENV.token),
+      )
+    : undefined;
+  if (tokenKind) {
+    const what = { canvas: 'a Canvas access token', clever: 'a Clever district token', managebac: 'a ManageBac API token', aeries: 'an Aeries certificate', ethos: 'an Ethos API key' }[kind as string];
+    if (!token) throw new UsageError(`connect add ${kind} needs ${what}: --token-stdin or ${SECRET_ENV.token} (or ${CONNECT_SECRET_ENV})`);
+    if (clientId || v['client-secret']) throw new UsageError(`${kind} connections take a token, not --client-id/--client-secret`);
+    return token;
+  }
+  if (!clientId || !clientSecret)
+    throw new UsageError(`connect add ${kind} needs --client-id and the client secret from --client-secret-stdin or ${SECRET_ENV.clientSecret} (or ${CONNECT_SECRET_ENV})${kind === 'schoology' ? ' (Schoology: the consumer key and secret)' : ''}`);
+  if (v.token) throw new UsageError(`${kind} connections use client credentials, not --token`);
+  if (kind !== 'blackbaud') return clientSecret;
+  const refreshToken = env[SECRET_ENV.refreshToken];
+  const subscriptionKey = env[SECRET_ENV.subscriptionKey];
+  if (!refreshToken || !subscriptionKey)
+    throw new UsageError(`connect add blackbaud needs the district's refresh token in ${SECRET_ENV.refreshToken} and the SKY API subscription key in ${SECRET_ENV.subscriptionKey}`);
+  return JSON.stringify({ clientSecret, refreshToken, subscriptionKey });
 }

@@ -6,7 +6,8 @@ import { openSecret, sealSecret } from '../secrets/secret-box.ts';
 
 type Executor = Kysely<Tables> | Transaction<Tables>;
 
-export const CONNECTOR_KINDS = ['oneroster-rest', 'oneroster-csv', 'edfi', 'canvas'] as const;
+export const NATIVE_KINDS = ['clever', 'schoology', 'blackboard', 'brightspace', 'microsoft-graph', 'powerschool', 'blackbaud', 'managebac', 'ethos', 'aeries'] as const;
+export const CONNECTOR_KINDS = ['oneroster-rest', 'oneroster-csv', 'edfi', 'canvas', ...NATIVE_KINDS] as const;
 export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
 
 /** The session_identifiers system each kind's source ids go under: `<source>@<connection id>`. */
@@ -15,7 +16,35 @@ export const SOURCE_OF: Record<ConnectorKind, string> = {
   'oneroster-csv': 'oneroster',
   edfi: 'edfi',
   canvas: 'canvas',
+  clever: 'clever',
+  schoology: 'schoology',
+  blackboard: 'blackboard',
+  brightspace: 'brightspace',
+  'microsoft-graph': 'microsoft',
+  powerschool: 'powerschool',
+  blackbaud: 'blackbaud',
+  managebac: 'managebac',
+  ethos: 'banner',
+  aeries: 'aeries',
 };
+
+/** A connection's non-secret settings (migration 017); a provider profile fills most of them. */
+export interface ConnectionSettings {
+  /** OneRoster REST/CSV: the version the source speaks (default 1.2). */
+  oneRosterVersion?: '1.1' | '1.2';
+  /** OneRoster REST: 'keyset' (sort + filter on dateLastModified) or 'offset' (read everything, follow Link/X-Total-Count). */
+  paging?: 'keyset' | 'offset';
+  /** OneRoster: whether the source's endDate is the first day after the session (the 1.2 text) or its last day. */
+  endDate?: 'exclusive' | 'inclusive';
+  /** The Ed-Fi schoolId sessions the source does not place in a school belong to. */
+  school?: number;
+  /** Microsoft Graph: the Entra tenant (directory) id or domain the token is asked from. */
+  directory?: string;
+  /** D2L Brightspace: the LP API version and the Semester org unit type id. */
+  apiVersion?: string;
+  semesterTypeId?: number;
+  [key: string]: unknown;
+}
 
 export interface Connection {
   tenantId: string;
@@ -30,6 +59,8 @@ export interface Connection {
   state: unknown;
   lastPullAt: string | null;
   lastSummary: unknown;
+  provider: string | null;
+  settings: ConnectionSettings;
 }
 
 export interface NewConnection {
@@ -41,6 +72,8 @@ export interface NewConnection {
   clientId?: string | null;
   secret?: string | null;
   identifierSystem?: string;
+  provider?: string | null;
+  settings?: ConnectionSettings;
 }
 
 type Row = {
@@ -55,6 +88,8 @@ type Row = {
   state: unknown;
   last_pull_at: Date | null;
   last_summary: unknown;
+  provider: string | null;
+  settings: ConnectionSettings | null;
 };
 
 function toConnection(r: Row): Connection {
@@ -70,6 +105,8 @@ function toConnection(r: Row): Connection {
     state: r.state,
     lastPullAt: r.last_pull_at?.toISOString() ?? null,
     lastSummary: r.last_summary,
+    provider: r.provider ?? null,
+    settings: r.settings ?? {},
   };
 }
 
@@ -85,9 +122,9 @@ export class ConnectionRepository {
   async add(input: NewConnection, key: Buffer | null): Promise<Connection> {
     if (input.secret && !key) throw new Error('A secret can only be stored encrypted; no key was given.');
     const sealed = input.secret && key ? sealSecret(input.secret, key) : null;
-    await sql`INSERT INTO connections (tenant_id, id, kind, url, token_url, client_id, secret_cipher, identifier_system)
+    await sql`INSERT INTO connections (tenant_id, id, kind, url, token_url, client_id, secret_cipher, identifier_system, provider, settings)
       VALUES (${input.tenantId}, ${input.id}, ${input.kind}, ${input.url}, ${input.tokenUrl ?? null}, ${input.clientId ?? null},
-        ${sealed}, ${input.identifierSystem ?? `${SOURCE_OF[input.kind]}@${input.id}`})`.execute(this.db);
+        ${sealed}, ${input.identifierSystem ?? `${SOURCE_OF[input.kind]}@${input.id}`}, ${input.provider ?? null}, ${JSON.stringify(input.settings ?? {})}::jsonb)`.execute(this.db);
     return (await this.get(input.tenantId, input.id))!;
   }
 

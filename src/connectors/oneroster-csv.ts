@@ -1,5 +1,6 @@
-// A OneRoster 1.2 CSV set (a zip or a folder: manifest.csv, orgs.csv, academicSessions.csv) as a
-// connector. It reads the files with the OneRoster CSV binding's own row readers, so a row is
+// A OneRoster 1.1 or 1.2 CSV set (a zip or a folder: manifest.csv, orgs.csv, academicSessions.csv)
+// as a connector. Both versions have the same nine academicSessions columns and seven orgs columns;
+// the manifest's oneroster.version says which endDate meaning applies (oneroster-version.ts). It reads the files with the OneRoster CSV binding's own row readers, so a row is
 // accepted or refused exactly as `POST /ims/oneroster/v1p2/csv` would; like that import it is
 // all or nothing: any bad row fails the pull (naming file, line and column) and nothing changes.
 // A bulk academicSessions file is the whole truth: sessions this connection pulled before that
@@ -11,6 +12,7 @@ import { readManifest } from '../dialects/oneroster/csv/manifest.ts';
 import { readOrgRows } from '../dialects/oneroster/csv/org-rows.ts';
 import { UnreadableFileError } from '../files/unreadable-file.ts';
 import type { Connector, ConnectorRecord, PullPage, SchoolRef } from './connector.ts';
+import { ONEROSTER_VERSIONS, type OneRosterVersionName } from './oneroster-version.ts';
 
 const PAGE = 500;
 
@@ -35,6 +37,8 @@ export class OneRosterCsvConnector implements Connector {
   constructor(
     private readonly connectionId: string,
     private readonly path: string,
+    /** A profile's override of the endDate meaning; otherwise the manifest's version decides. */
+    private readonly endDate?: 'exclusive' | 'inclusive' | undefined,
   ) {}
 
   // A local file is read again from the start on resume: cheap, and the set may have changed.
@@ -46,7 +50,7 @@ export class OneRosterCsvConnector implements Connector {
     try {
       const problems = new CsvProblems();
       const fail = () => new CsvSetError(this.connectionId, this.path, problems.list, problems.count);
-      const manifest = await readManifest(source, problems);
+      const manifest = await readManifest(source, problems, ['1.2', '1.1']);
       if (!manifest || problems.count > 0) throw fail();
       const orgs = new Map<string, SchoolRef | null>();
       const schools: ConnectorRecord[] = [];
@@ -62,7 +66,8 @@ export class OneRosterCsvConnector implements Connector {
       if (mode === 'absent') return null;
       // Every row is checked before anything is staged, so a bad row anywhere refuses the set.
       const records: ConnectorRecord[] = [...schools];
-      for await (const row of academicSessionRows(source.open('academicSessions.csv'), mode, { limits: source.limits })) {
+      const endDate = this.endDate ?? ONEROSTER_VERSIONS[manifest.version as OneRosterVersionName].endDate;
+      for await (const row of academicSessionRows(source.open('academicSessions.csv'), mode, { limits: source.limits, endDate })) {
         if ('problems' in row) for (const p of row.problems) problems.add(p);
         else records.push(toRecord(row.record, orgs));
       }

@@ -1,4 +1,5 @@
-// Pulls academicSessions (and orgs, to place them in schools) from a OneRoster 1.2 REST server.
+// Pulls academicSessions (and orgs, to place them in schools) from a OneRoster 1.1 or 1.2 REST
+// server; what differs between the versions comes from oneroster-version.ts.
 // Sessions are read in dateLastModified order, each page asked for with
 // `dateLastModified>='<the last one read>'` and an offset counting only the rows of that one
 // millisecond already read: a keyset, so a session changed while the pull runs moves to the end
@@ -7,9 +8,14 @@
 // is lossless against a server whose delta answers only what is settled below it, as
 // termbridge's does (its change horizon). `tobedeleted` sessions become deletes; OneRoster's
 // exclusive endDate becomes the inclusive last day.
+// A source that does not sort or filter on dateLastModified (a profile's `paging: 'offset'`) is
+// read whole every time by offset, following the Link header's rel="next" when it sends one and
+// stopping at X-Total-Count; what it no longer lists is then deleted here.
 import { addDays, isIsoDate } from '../domain/calendar-date.ts';
 import { isSessionType, type SessionType } from '../domain/session.ts';
+import { nextLink } from './canvas.ts';
 import type { Connector, ConnectorRecord, PullPage, SchoolRef } from './connector.ts';
+import { ONEROSTER_VERSIONS, type OneRosterVersion } from './oneroster-version.ts';
 import type { SourceClient } from './source-client.ts';
 
 export const ROSTERING_PATH = '/ims/oneroster/rostering/v1p2';
@@ -37,10 +43,13 @@ interface OneRosterResume {
 /** A source that orders one millisecond's rows differently each time is read on without checking, after this many tries. */
 const MAX_REREADS = 3;
 
-/** The rostering base: the given URL, with the v1p2 rostering path added when absent. */
-export function rosteringBase(url: string): string {
+/**
+ * The rostering base: a bare host gets the version's rostering path; a URL with a path is the
+ * base itself (the standard path, or a provider's own such as Infinite Campus's).
+ */
+export function rosteringBase(url: string, version: OneRosterVersion = ONEROSTER_VERSIONS['1.2']): string {
   const trimmed = url.replace(/\/+$/, '');
-  return /\/ims\/oneroster\//.test(trimmed) ? trimmed : `${trimmed}${ROSTERING_PATH}`;
+  return new URL(trimmed).pathname.replace(/\/+$/, '') === '' ? `${trimmed}${version.rosteringPath}` : trimmed;
 }
 
 /** A row's dateLastModified as an ISO instant, null when it has none. */
@@ -60,10 +69,12 @@ export class OneRosterRestConnector implements Connector {
     private readonly client: SourceClient,
     private readonly url: string,
     private readonly pageSize = 100,
+    private readonly version: OneRosterVersion = ONEROSTER_VERSIONS['1.2'],
+    private readonly paging: 'keyset' | 'offset' = 'keyset',
   ) {}
 
   async *pages(state: unknown, resume: unknown): AsyncGenerator<PullPage, OneRosterState, void> {
-    const base = rosteringBase(this.url);
+    const base = rosteringBase(this.url, this.version);
     const since = (state as OneRosterState | null)?.since ?? null;
     const stored = resume as Partial<OneRosterResume> | null;
     // A position saved by an older version (offset paging) restarts the sessions from its `since`.
@@ -83,6 +94,10 @@ export class OneRosterRestConnector implements Connector {
       }
       r = orgs.length >= this.pageSize ? { ...r, offset: r.offset + orgs.length, orgs: known } : { ...r, phase: 'sessions', offset: 0, orgs: known };
       yield { records: [], resume: r };
+    }
+    if (this.paging === 'offset') {
+      yield* this.everything(base, r);
+      return { since: null };
     }
     for (;;) {
       // Ask again for the last row taken: if it is not first, rows of its millisecond left
@@ -112,16 +127,36 @@ export class OneRosterRestConnector implements Connector {
     return { since: r.since };
   }
 
+  /** Every session by offset (Link rel="next" when sent), then: what is not listed is deleted. */
+  private async *everything(base: string, start: OneRosterResume): AsyncGenerator<PullPage, void, void> {
+    let r = start;
+    let next: string | null = `${base}/academicSessions?limit=${this.pageSize}&offset=${r.offset}`;
+    while (next !== null) {
+      const res = await this.client.getJson(next);
+      const items = ((res.body as { academicSessions?: unknown })?.academicSessions ?? []) as Record<string, unknown>[];
+      if (!Array.isArray(items)) throw new Error(`${next} did not answer {"academicSessions": [...]}`);
+      const total = Number(res.headers['x-total-count']);
+      const offset = r.offset + items.length;
+      const linked = nextLink(res.headers.link);
+      next = items.length === 0 || (Number.isFinite(total) && offset >= total) ? null : (linked ?? (items.length >= this.pageSize ? `${base}/academicSessions?limit=${this.pageSize}&offset=${offset}` : null));
+      r = { ...r, offset, read: r.read + items.length };
+      const records = items.flatMap((s) => this.toRecords(s, r.orgs));
+      if (next === null) records.push({ kind: 'absentAreDeleted' });
+      yield { records, resume: r, progress: { done: r.read, total: Number.isFinite(total) ? total : undefined } };
+    }
+  }
+
   private toRecords(s: Record<string, unknown>, orgs: Record<string, SchoolRef | null>): ConnectorRecord[] {
     const id = String(s.sourcedId ?? '');
     if (!id) return [];
-    if (s.status === 'tobedeleted') return [{ kind: 'delete', sourceId: id }];
+    if (typeof s.status === 'string' && this.version.deleteStatuses.includes(s.status)) return [{ kind: 'delete', sourceId: id }];
     const meta = (s.metadata && typeof s.metadata === 'object' ? s.metadata : {}) as Record<string, unknown>;
     const orgId = (s.org as { sourcedId?: unknown } | undefined)?.sourcedId;
     const school = typeof orgId === 'string' ? (orgs[orgId] ?? null) : null;
     const num = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : null);
     const str = (v: unknown) => (typeof v === 'string' ? v : null);
-    const year = typeof s.schoolYear === 'string' && /^\d{4}$/.test(s.schoolYear) ? Number(s.schoolYear) : null;
+    // schoolYear is a string "YYYY" in both versions; some 1.1 sources send a number.
+    const year = /^\d{4}$/.test(String(s.schoolYear ?? '')) ? Number(s.schoolYear) : null;
     return [
       {
         kind: 'session',
@@ -132,8 +167,8 @@ export class OneRosterRestConnector implements Connector {
           name: typeof s.title === 'string' ? s.title : '',
           type: canonicalType(s.type),
           beginDate: isIsoDate(s.startDate) ? s.startDate : null,
-          // OneRoster's endDate is the first day after the session.
-          endDate: isIsoDate(s.endDate) ? addDays(s.endDate, -1) : null,
+          // 1.2's endDate is the first day after the session; a 1.1 source's is its last day.
+          endDate: isIsoDate(s.endDate) ? (this.version.endDate === 'exclusive' ? addDays(s.endDate, -1) : s.endDate) : null,
           parentSourceId: str((s.parent as { sourcedId?: unknown } | undefined)?.sourcedId),
           termDescriptor: str(meta.termDescriptor),
           gradingPeriodDescriptor: str(meta.gradingPeriodDescriptor),

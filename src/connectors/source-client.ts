@@ -1,29 +1,51 @@
-// HTTP to a source system (undici): OAuth2 client credentials or a fixed bearer token, retries
-// with exponential backoff on 429, 5xx and network timeouts (honouring Retry-After), one token
-// refresh on a 401, and otherwise an error that names the connection and the URL.
+// The one outbound HTTP client (undici) every connector reads its source through. It signs each
+// request the way the platform wants — OAuth2 client credentials or a refresh token (token
+// cached until it expires, fetched again once on a 401), a fixed bearer token, an API key
+// exchanged for a short-lived JWT (Ellucian Ethos), OAuth 1.0a two-legged PLAINTEXT
+// (Schoology), or fixed headers (an Aeries certificate, a ManageBac auth-token, Blackbaud's
+// subscription key) — and retries with exponential backoff on 429, 5xx and network errors,
+// waiting as long as the platform's Retry-After or rate-limit reset headers ask. A source whose
+// window resets later than we are willing to wait gets an error saying when to run the pull
+// again, not a silent stall. Any other failure names the connection and the URL.
+import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
+import { rateLimitWaitMs } from './rate-limit.ts';
 
 export interface SourceAuth {
-  /** OAuth2 client credentials at tokenUrl. */
   /**
    * OAuth2 client credentials at tokenUrl. `scope` may list alternatives, tried in order while the
    * server answers `invalid_scope` ('' sends no scope: the server grants what the client holds).
+   * `credentialsIn: 'body'` sends client_id/client_secret in the form (Microsoft identity
+   * platform) instead of HTTP Basic (RFC 6749 §2.3.1's preferred form).
    */
-  clientCredentials?: { tokenUrl: string; clientId: string; clientSecret: string; scope?: string | string[] | undefined } | undefined;
-  /** A fixed bearer token (Canvas access tokens). */
+  clientCredentials?:
+    | { tokenUrl: string; clientId: string; clientSecret: string; scope?: string | string[] | undefined; credentialsIn?: 'basic' | 'body' | undefined }
+    | undefined;
+  /** OAuth2 refresh-token grant (RFC 6749 §6), with extra form fields the platform wants. */
+  refreshToken?: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string; extra?: Record<string, string> | undefined } | undefined;
+  /** A fixed bearer token (Canvas and Clever access tokens). */
   bearer?: string | undefined;
+  /** An API key POSTed as a bearer token to `url`, which answers a JWT as plain text (Ellucian Ethos /auth). */
+  apiKeyExchange?: { url: string; apiKey: string } | undefined;
+  /** OAuth 1.0a two-legged, PLAINTEXT signature (Schoology; HTTPS carries the secret). */
+  oauth1?: { consumerKey: string; consumerSecret: string } | undefined;
 }
 
 export interface SourceClientOptions {
   connectionId: string;
   auth: SourceAuth;
+  /** Sent with every data request (API keys in headers, Accept versions). */
+  headers?: Record<string, string> | undefined;
   /** Attempts per request, the first included. */
   attempts?: number;
   /** Backoff base in ms (doubles per attempt, capped at maxDelayMs). */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** The longest a rate limit's reset is waited for; a later reset fails the pull with when to retry. */
+  maxRateLimitWaitMs?: number;
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
 
 export class SourceError extends Error {
@@ -46,11 +68,23 @@ export interface SourceResponse {
 
 const RETRYABLE = (status: number) => status === 429 || status >= 500;
 
+interface Token {
+  value: string;
+  /** ms since the epoch; null: until refused. */
+  expiresAt: number | null;
+}
+
 export class SourceClient {
-  private token: string | null = null;
-  readonly requests = { count: 0, retries: 0 };
+  private token: Token | null = null;
+  /** No request before this instant: the platform said its window is used up. */
+  private notBefore = 0;
+  readonly requests = { count: 0, retries: 0, tokens: 0 };
 
   constructor(private readonly options: SourceClientOptions) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
 
   /** GET a JSON resource; 404 is returned (callers decide), other 4xx throw. */
   async getJson(url: string, { allowNotFound = false }: { allowNotFound?: boolean } = {}): Promise<SourceResponse> {
@@ -64,37 +98,47 @@ export class SourceClient {
         if (err instanceof SourceError) throw err;
         if (attempt >= attempts) throw new SourceError(this.options.connectionId, url, null, `no answer after ${attempts} attempts: ${(err as Error).message}`);
         this.requests.retries++;
-        await this.pause(attempt, undefined);
+        await this.pause(attempt, null, url);
         continue;
       }
-      if (res.status >= 200 && res.status < 300) return res;
+      if (res.status >= 200 && res.status < 300) {
+        const wait = rateLimitWaitMs(res.headers, this.now(), false);
+        if (wait !== null) this.notBefore = this.now() + wait;
+        return res;
+      }
       if (res.status === 404 && allowNotFound) return res;
-      if (res.status === 401 && this.options.auth.clientCredentials && !refreshed) {
+      if (res.status === 401 && this.refreshable() && !refreshed) {
         refreshed = true;
         this.token = null;
         continue;
       }
       if (RETRYABLE(res.status) && attempt < attempts) {
         this.requests.retries++;
-        await this.pause(attempt, res.headers['retry-after']);
+        await this.pause(attempt, rateLimitWaitMs(res.headers, this.now(), true), url);
         continue;
       }
       throw new SourceError(this.options.connectionId, url, res.status, `HTTP ${res.status}${describe(res.body)}`);
     }
   }
 
+  private refreshable(): boolean {
+    const a = this.options.auth;
+    return Boolean(a.clientCredentials || a.refreshToken || a.apiKeyExchange);
+  }
+
   private async send(url: string): Promise<SourceResponse> {
     const authorization = await this.authorization();
+    const wait = this.notBefore - this.now();
+    if (wait > 0) await this.sleepFor(wait, url);
     this.requests.count++;
     const res = await request(url, {
       method: 'GET',
-      headers: { accept: 'application/json', ...(authorization ? { authorization } : {}) },
+      headers: { accept: 'application/json', ...this.options.headers, ...(authorization ? { authorization } : {}) },
       headersTimeout: this.options.timeoutMs ?? 30_000,
       bodyTimeout: this.options.timeoutMs ?? 30_000,
     });
     const text = await res.body.text();
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    const headers = flatHeaders(res.headers);
     let body: unknown = text;
     if (text !== '' && /json/i.test(headers['content-type'] ?? '')) {
       try {
@@ -109,77 +153,129 @@ export class SourceClient {
   private async authorization(): Promise<string | null> {
     const auth = this.options.auth;
     if (auth.bearer) return `Bearer ${auth.bearer}`;
-    if (!auth.clientCredentials) return null;
-    if (!this.token) this.token = await this.fetchToken(auth.clientCredentials);
-    return `Bearer ${this.token}`;
+    if (auth.oauth1) return oauth1Plaintext(auth.oauth1, this.now(), randomBytes(12).toString('hex'));
+    if (!auth.clientCredentials && !auth.refreshToken && !auth.apiKeyExchange) return null;
+    // A token about to expire is replaced before use rather than refused mid-pull.
+    if (!this.token || (this.token.expiresAt !== null && this.token.expiresAt - 30_000 <= this.now())) this.token = await this.fetchToken();
+    return `Bearer ${this.token.value}`;
   }
 
-  private async fetchToken(cc: NonNullable<SourceAuth['clientCredentials']>): Promise<string> {
+  private async fetchToken(): Promise<Token> {
+    const auth = this.options.auth;
+    if (auth.apiKeyExchange) {
+      const { url, apiKey } = auth.apiKeyExchange;
+      return (await this.requestToken(url, { authorization: `Bearer ${apiKey}`, accept: 'text/plain, application/json' }, '', false))!;
+    }
+    if (auth.refreshToken) {
+      const r = auth.refreshToken;
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: r.refreshToken, client_id: r.clientId, client_secret: r.clientSecret, ...r.extra });
+      return (await this.requestToken(r.tokenUrl, { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, form.toString(), false))!;
+    }
+    const cc = auth.clientCredentials!;
     const scopes = Array.isArray(cc.scope) ? cc.scope : [cc.scope ?? ''];
     for (const [i, scope] of scopes.entries()) {
-      const token = await this.requestToken(cc, scope, i < scopes.length - 1);
+      const form = new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
+      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+      if (cc.credentialsIn === 'body') {
+        form.set('client_id', cc.clientId);
+        form.set('client_secret', cc.clientSecret);
+      } else headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(cc.clientId)}:${encodeURIComponent(cc.clientSecret)}`).toString('base64')}`;
+      const token = await this.requestToken(cc.tokenUrl, headers, form.toString(), i < scopes.length - 1);
       if (token !== null) return token;
     }
     throw new SourceError(this.options.connectionId, cc.tokenUrl, 400, `the token endpoint refused every scope tried (${scopes.map((x) => x || '(none)').join(', ')})`);
   }
 
   /** A token, or null when the server answered invalid_scope and another scope may be tried. */
-  private async requestToken(cc: NonNullable<SourceAuth['clientCredentials']>, scope: string, mayTryAnother: boolean): Promise<string | null> {
+  private async requestToken(tokenUrl: string, headers: Record<string, string>, body: string, mayTryAnother: boolean): Promise<Token | null> {
     const attempts = this.options.attempts ?? 5;
-    const form = new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
-    const basic = Buffer.from(`${encodeURIComponent(cc.clientId)}:${encodeURIComponent(cc.clientSecret)}`).toString('base64');
     for (let attempt = 1; ; attempt++) {
       let status: number;
-      let body: unknown;
-      let retryAfter: string | undefined;
+      let parsed: unknown;
+      let text: string;
+      let resHeaders: Record<string, string>;
       try {
         this.requests.count++;
-        const res = await request(cc.tokenUrl, {
+        this.requests.tokens++;
+        const res = await request(tokenUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}`, accept: 'application/json' },
-          body: form.toString(),
+          headers,
+          body,
           headersTimeout: this.options.timeoutMs ?? 30_000,
           bodyTimeout: this.options.timeoutMs ?? 30_000,
         });
         status = res.statusCode;
-        const ra = res.headers['retry-after'];
-        retryAfter = Array.isArray(ra) ? ra[0] : ra;
-        const text = await res.body.text();
+        resHeaders = flatHeaders(res.headers);
+        text = await res.body.text();
         try {
-          body = JSON.parse(text);
+          parsed = JSON.parse(text);
         } catch {
-          body = text;
+          parsed = text;
         }
       } catch (err) {
-        if (attempt >= attempts) throw new SourceError(this.options.connectionId, cc.tokenUrl, null, `token endpoint gave no answer: ${(err as Error).message}`);
+        if (attempt >= attempts) throw new SourceError(this.options.connectionId, tokenUrl, null, `token endpoint gave no answer: ${(err as Error).message}`);
         this.requests.retries++;
-        await this.pause(attempt, undefined);
+        await this.pause(attempt, null, tokenUrl);
         continue;
       }
-      const token = (body as { access_token?: unknown })?.access_token;
-      if (status === 200 && typeof token === 'string') return token;
-      if (status === 400 && mayTryAnother && (body as { error?: unknown })?.error === 'invalid_scope') return null;
+      if (status >= 200 && status < 300) {
+        const o = (parsed && typeof parsed === 'object' ? parsed : {}) as { access_token?: unknown; expires_in?: unknown };
+        // Ethos answers the JWT itself as the body.
+        const value = typeof o.access_token === 'string' ? o.access_token : typeof parsed === 'string' && /^[\w-]+\.[\w-]+\.[\w-]*$/.test(text.trim()) ? text.trim() : null;
+        if (value !== null) {
+          const seconds = Number(o.expires_in);
+          return { value, expiresAt: Number.isFinite(seconds) && seconds > 0 ? this.now() + seconds * 1000 : null };
+        }
+      }
+      if (status === 400 && mayTryAnother && (parsed as { error?: unknown })?.error === 'invalid_scope') return null;
       if (RETRYABLE(status) && attempt < attempts) {
         this.requests.retries++;
-        await this.pause(attempt, retryAfter);
+        await this.pause(attempt, rateLimitWaitMs(resHeaders, this.now(), true), tokenUrl);
         continue;
       }
-      throw new SourceError(this.options.connectionId, cc.tokenUrl, status, `token request refused with HTTP ${status}${describe(body)}; check the client id and secret`);
+      throw new SourceError(this.options.connectionId, tokenUrl, status, `token request refused with HTTP ${status}${describe(parsed)}; check the credentials`);
     }
   }
 
-  private async pause(attempt: number, retryAfter: string | undefined): Promise<void> {
+  private async pause(attempt: number, askedMs: number | null, url: string): Promise<void> {
     const base = this.options.baseDelayMs ?? 500;
     const cap = this.options.maxDelayMs ?? 30_000;
-    let ms = Math.min(cap, base * 2 ** (attempt - 1));
-    if (retryAfter !== undefined) {
-      const seconds = Number(retryAfter);
-      const at = Date.parse(retryAfter);
-      if (Number.isFinite(seconds)) ms = Math.min(cap, Math.max(0, seconds * 1000));
-      else if (Number.isFinite(at)) ms = Math.min(cap, Math.max(0, at - Date.now()));
-    }
+    const ms = askedMs !== null ? askedMs : Math.min(cap, base * 2 ** (attempt - 1));
+    await this.sleepFor(ms, url);
+  }
+
+  private async sleepFor(ms: number, url: string): Promise<void> {
+    const limit = this.options.maxRateLimitWaitMs ?? 120_000;
+    if (ms > limit)
+      throw new SourceError(
+        this.options.connectionId,
+        url,
+        429,
+        `the source's rate limit resets at ${new Date(this.now() + ms).toISOString()}, later than termbridge waits (${Math.round(limit / 1000)}s); run the pull again after that (it resumes where it stopped)`,
+      );
     await (this.options.sleep ?? ((t) => new Promise((r) => setTimeout(r, t))))(ms);
   }
+}
+
+function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return headers;
+}
+
+/** OAuth 1.0a Authorization header, PLAINTEXT (RFC 5849 §3.4.4): the signature is `secret&` (no token secret). */
+export function oauth1Plaintext(c: { consumerKey: string; consumerSecret: string }, nowMs: number, nonce: string): string {
+  const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  const params: [string, string][] = [
+    ['oauth_consumer_key', c.consumerKey],
+    ['oauth_token', ''],
+    ['oauth_nonce', nonce],
+    ['oauth_timestamp', String(Math.floor(nowMs / 1000))],
+    ['oauth_signature_method', 'PLAINTEXT'],
+    ['oauth_version', '1.0'],
+    ['oauth_signature', `${enc(c.consumerSecret)}&`],
+  ];
+  return `OAuth realm="Schoology API", ${params.map(([k, v]) => `${k}="${enc(v)}"`).join(', ')}`;
 }
 
 function describe(body: unknown): string {

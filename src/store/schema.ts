@@ -124,7 +124,8 @@ export interface ChangeLogTable {
 export interface ConnectionsTable {
   tenant_id: string;
   id: string;
-  kind: 'oneroster-rest' | 'oneroster-csv' | 'edfi' | 'canvas';
+  /** migration 017 adds the native platforms' kinds. */
+  kind: string;
   url: string;
   token_url: string | null;
   client_id: string | null;
@@ -135,6 +136,9 @@ export interface ConnectionsTable {
   last_pull_at: Timestamp | null;
   last_summary: Json<unknown> | null;
   created_at: Generated<Timestamp>;
+  /** migration 017: the provider profile the connection was made from, and its (non-secret) settings. */
+  provider: string | null;
+  settings: Generated<Json<Record<string, unknown>>>;
 }
 
 export interface ConnectionCheckpointsTable {

@@ -8,14 +8,22 @@ const add = (...args: string[]) => connectCommand(['add', ...args, '--data-dir',
 
 describe('termbridge connect add', () => {
   it.each([
-    [['canvas', '--tenant', 't', '--url', 'https://c.example'], /needs a Canvas access token: --token-stdin or TERMBRIDGE_CONNECT_SECRET/],
-    [['canvas', '--tenant', 't', '--url', 'https://c.example', '--token', 'x', '--client-id', 'a'], /take --token, not --client-id/],
-    [['edfi', '--tenant', 't', '--url', 'https://o.example', '--client-id', 'a'], /needs --client-id and a client secret from --client-secret-stdin or TERMBRIDGE_CONNECT_SECRET/],
+    [['canvas', '--tenant', 't', '--url', 'https://c.example'], /needs a Canvas access token: --token-stdin or TERMBRIDGE_SOURCE_TOKEN \(or TERMBRIDGE_CONNECT_SECRET\)/],
+    [['canvas', '--tenant', 't', '--url', 'https://c.example', '--token', 'x', '--client-id', 'a'], /take a token, not --client-id/],
+    [['edfi', '--tenant', 't', '--url', 'https://o.example', '--client-id', 'a'], /needs --client-id and the client secret from --client-secret-stdin or TERMBRIDGE_CLIENT_SECRET/],
     [['edfi', '--tenant', 't', '--url', 'ods.example', '--client-id', 'a', '--client-secret', 'b'], /must be an http\(s\) URL/],
     [['oneroster-csv', '--tenant', 't', '--url', '/tmp/x.zip', '--token', 'x'], /take no credentials/],
+    [['ftp', '--tenant', 't', '--url', 'x'], /needs a kind \(oneroster-rest, oneroster-csv, edfi, canvas, clever/],
+    [['--provider', 'nope', '--tenant', 't'], /no provider 'nope'/],
+    [['--provider', 'bromcom', '--tenant', 't'], /cannot reach Bromcom MIS: Bromcom's API is available to approved partners only/],
+    [['--provider', 'microsoft', '--tenant', 't', '--client-id', 'a', '--client-secret', 'b'], /needs --directory/],
+    [['--provider', 'aeries', '--tenant', 't', '--token', 'x'], /--provider aeries needs --url/],
+    [['oneroster-rest', '--provider', 'clever', '--tenant', 't', '--token', 'x'], /is a clever connection, not oneroster-rest/],
+    [['oneroster-rest', '--tenant', 't', '--url', 'https://o.example', '--version', '2.0'], /--version must be 1.1 or 1.2/],
+    [['--provider', 'clever', '--tenant', 't', '--school', 'abc', '--token', 'x'], /--school must be an Ed-Fi schoolId/],
+    [['--provider', 'blackbaud', '--tenant', 't', '--client-id', 'a', '--client-secret', 'b'], /TERMBRIDGE_REFRESH_TOKEN/],
     [['canvas', '--tenant', 't', '--url', 'https://c.example', '--client-secret-stdin'], /take --token-stdin, not --client-secret-stdin/],
     [['edfi', '--tenant', 't', '--url', 'https://o.example', '--client-id', 'a', '--token-stdin'], /take --client-secret-stdin, not --token-stdin/],
-    [['ftp', '--tenant', 't', '--url', 'x'], /needs a kind: oneroster-rest, oneroster-csv, edfi, canvas/],
     [['edfi', '--url', 'https://o.example'], /needs --tenant/],
     [['edfi', '--tenant', 't', '--url', 'https://o.example', '--client-id', 'a', '--client-secret', 'b', '--id', 'bad name'], /--id 'bad name'/],
   ])('refuses %j', async (args, message) => {
@@ -34,7 +42,7 @@ describe('termbridge connect add', () => {
       expect(stderr).not.toHaveBeenCalled();
       delete process.env.TERMBRIDGE_CONNECT_SECRET;
       await expect(add('edfi', '--tenant', 't', '--url', 'https://o.example', '--client-id', 'a', '--client-secret', 'b')).rejects.toThrow(SecretKeyError);
-      expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toMatch(/warning: --client-secret puts the secret in your shell history.*--client-secret-stdin.*TERMBRIDGE_CONNECT_SECRET/);
+      expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toMatch(/warning: --client-secret puts the secret in your shell history.*--client-secret-stdin.*TERMBRIDGE_CLIENT_SECRET/);
     } finally {
       stderr.mockRestore();
       if (saved.key !== undefined) process.env.TERMBRIDGE_SECRET_KEY = saved.key;

@@ -107,7 +107,8 @@ function addProblem(problems: CsvProblem[], line: number, column: string, reason
   problems.push({ file: FILE, line, column, reason });
 }
 
-export function parseSessionRow(row: string[], line: number, extensions: string[], mode: FileMode): RowResult {
+/** `endDate: 'inclusive'`: the file's endDate is the session's last day (a OneRoster 1.1 set). */
+export function parseSessionRow(row: string[], line: number, extensions: string[], mode: FileMode, endMeaning: 'exclusive' | 'inclusive' = 'exclusive'): RowResult {
   const problems: CsvProblem[] = [];
   const width = SESSION_COLUMNS.length + extensions.length;
   if (row.length !== width)
@@ -132,8 +133,10 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
   if (!datesOk) for (const [column, value] of [['startDate', startDate], ['endDate', endDate]] as const)
     if (!isDate(value))
       addProblem(problems, line, column, isIsoDate(value) ? `${value} must be within the range ${MIN_DATE} to ${MAX_DATE}.` : `'${value}' is not a date written YYYY-MM-DD.`);
-  if (datesOk && endDate <= startDate)
+  if (datesOk && endMeaning === 'exclusive' && endDate <= startDate)
     addProblem(problems, line, 'endDate', `${endDate} must be after startDate ${startDate} (endDate is the first day after the session).`);
+  if (datesOk && endMeaning === 'inclusive' && endDate < startDate)
+    addProblem(problems, line, 'endDate', `${endDate} must not be before startDate ${startDate} (endDate is the session's last day).`);
   if (parentSourcedId !== '' && !GUID.test(parentSourcedId)) addProblem(problems, line, 'parentSourcedId', `'${parentSourcedId}' is not a sourcedId.`);
   if (parentSourcedId !== '' && parentSourcedId === sourcedId) addProblem(problems, line, 'parentSourcedId', 'a session cannot be its own parent.');
   if (!/^\d{4}$/.test(schoolYear)) addProblem(problems, line, 'schoolYear', `'${schoolYear}' is not a year written YYYY.`);
@@ -146,7 +149,7 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
     name: title,
     type: t ?? 'other',
     beginDate: startDate,
-    endDate: datesOk ? toCanonicalEnd(endDate) : endDate,
+    endDate: datesOk && endMeaning === 'exclusive' ? toCanonicalEnd(endDate) : endDate,
     parentSourcedId: parentSourcedId === '' ? null : parentSourcedId,
     schoolYear: Number(schoolYear),
     orgSourcedId: undefined,
@@ -201,7 +204,7 @@ export function parseSessionRow(row: string[], line: number, extensions: string[
   return problems.length > 0 ? { problems, ...(GUID.test(sourcedId) ? { sourcedId } : {}) } : { record };
 }
 
-export type SessionReadOptions = Omit<CsvReadOptions, 'file'>;
+export type SessionReadOptions = Omit<CsvReadOptions, 'file'> & { endDate?: 'exclusive' | 'inclusive' };
 
 /**
  * Every row of academicSessions.csv as a record or its problems, a batch per chunk read (so a
@@ -213,7 +216,8 @@ export async function* academicSessionBatches(stream: Readable, mode: FileMode, 
   let extensions: string[] | null = null;
   let rows = 0;
   try {
-    for await (const batch of csvRecordBatches(stream, { ...options, file: FILE })) {
+    const { endDate: endMeaning, ...csvOptions } = options;
+    for await (const batch of csvRecordBatches(stream, { ...csvOptions, file: FILE })) {
       const out: RowResult[] = [];
       for (const r of batch) {
         if (extensions === null) {
@@ -227,7 +231,7 @@ export async function* academicSessionBatches(stream: Readable, mode: FileMode, 
           continue;
         }
         rows++;
-        out.push(r.badCells ? { problems: badCellProblems(FILE, r, header) } : parseSessionRow(r.record, r.line, extensions, mode));
+        out.push(r.badCells ? { problems: badCellProblems(FILE, r, header) } : parseSessionRow(r.record, r.line, extensions, mode, endMeaning));
       }
       if (out.length > 0) yield out;
     }

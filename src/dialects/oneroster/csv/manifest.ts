@@ -16,6 +16,8 @@ export interface Manifest {
   modes: Record<ImportedFile, FileMode>;
   /** Files the manifest declares as bulk/delta that termbridge does not import. */
   ignored: string[];
+  /** oneroster.version: '1.2' unless the reader accepts others (a connector reads 1.1 sets too). */
+  version: string;
 }
 
 /** propertyName → value and line; null when the file could not be read to its end. */
@@ -51,7 +53,7 @@ async function readRows(source: CsvSource, file: string, problems: CsvProblems):
   return values;
 }
 
-export async function readManifest(source: CsvSource, problems: CsvProblems): Promise<Manifest | null> {
+export async function readManifest(source: CsvSource, problems: CsvProblems, versions: string[] = ['1.2']): Promise<Manifest | null> {
   const file = 'manifest.csv';
   if (!source.names.includes(file)) {
     problems.add({ file, line: 0, column: '', reason: 'manifest.csv is missing; a OneRoster 1.2 CSV set has one at the root of the zip.' });
@@ -65,7 +67,8 @@ export async function readManifest(source: CsvSource, problems: CsvProblems): Pr
     else if (v.value !== wanted) problems.add({ file, line: v.line, column: 'value', reason: `${name} must be ${wanted}, not '${v.value}'.` });
   };
   expect('manifest.version', '1.0');
-  expect('oneroster.version', '1.2');
+  const version = values.get('oneroster.version');
+  if (!version || !versions.includes(version.value)) expect('oneroster.version', versions.join(' or '));
   const modes = { academicSessions: 'absent', orgs: 'absent' } as Record<ImportedFile, FileMode>;
   const ignored: string[] = [];
   for (const [name, { value, line }] of values) {
@@ -84,5 +87,5 @@ export async function readManifest(source: CsvSource, problems: CsvProblems): Pr
   for (const n of source.names)
     if (n !== file && n.endsWith('.csv') && !values.has(`file.${n.slice(0, -4)}`))
       problems.add({ file, line: 0, column: '', reason: `${n} is in the set but the manifest has no file.${n.slice(0, -4)} row.` });
-  return { modes, ignored };
+  return { modes, ignored, version: version?.value ?? versions[0]! };
 }
