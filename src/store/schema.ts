@@ -159,6 +159,25 @@ export interface DataChangesTable {
   writes: Bigint;
 }
 
+/** migration 018: a signed-in console browser (src/console/console-sessions.ts). */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  tenant_id: string;
+  client_id: string;
+  client_secret_hash: string;
+  csrf_token: string;
+  created_at: Generated<Timestamp>;
+  last_seen_at: Generated<Timestamp>;
+}
+
+/** migration 018: a tenant's last Ed-Fi target check, for the console's sync page. */
+export interface SyncTargetChecksTable {
+  tenant_id: string;
+  ok: boolean;
+  lines: Json<string[]>;
+  checked_at: Generated<Timestamp>;
+}
+
 export interface Tables {
   tenants: TenantsTable;
   orgs: OrgsTable;
@@ -173,4 +192,6 @@ export interface Tables {
   connection_checkpoints: ConnectionCheckpointsTable;
   connection_staged_records: ConnectionStagedRecordsTable;
   data_changes: DataChangesTable;
+  console_sessions: ConsoleSessionsTable;
+  sync_target_checks: SyncTargetChecksTable;
 }
