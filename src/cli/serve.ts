@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { ADMIN_SCOPE } from '../auth/administration.ts';
 import { ClientRepository } from '../auth/client-repository.ts';
+import { connectDemoTarget, seedDemoSync } from '../console/demo-sync.ts';
+import { runSync } from '../console/sync-console.ts';
 import { buildApp } from '../server.ts';
 import { DEMO_TENANT, seedDemoDistrict } from '../store/demo-district.ts';
 import { startBackgroundSync, type BackgroundSync } from '../sync/background-sync.ts';
@@ -42,6 +44,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   let demoClientId = DEMO_CLIENT_ID;
   if (values.demo) {
     const seeded = await seedDemoDistrict(store.db);
+    await seedDemoSync(store.db, DEMO_TENANT);
     // Every scope any route accepts, so the demo client can try everything.
     const scopes = app.ctx.registry.knownScopes().filter((s) => s !== ADMIN_SCOPE);
     const clients = new ClientRepository(store.db);
@@ -84,10 +87,17 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const boundPort = typeof address === 'object' && address ? address.port : port;
   lock?.update({ host, port: boundPort, ...(adminKey ? { adminKey } : {}) });
   const base = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${boundPort}`;
-  const lines = [``, `termbridge is serving ${store.driver === 'pglite' ? 'the embedded database' : 'PostgreSQL'} at ${base}`, `  API docs: ${base}/docs`];
+  const lines = [``, `termbridge is serving ${store.driver === 'pglite' ? 'the embedded database' : 'PostgreSQL'} at ${base}`, `  API docs: ${base}/docs`, `  console:  ${base}/console`];
+  if (values.demo) {
+    // The district syncs to the state's ODS, a second tenant of this same server; the first
+    // sync runs now, in the background, and leaves the SIS term without an end date in the log.
+    await connectDemoTarget(store.db, DEMO_TENANT, `http://${host === '0.0.0.0' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${boundPort}`);
+    app.consoleJobs.start(DEMO_TENANT, 'First sync to the state ODS', (job) => runSync(store.db, DEMO_TENANT, job));
+  }
   if (demoSecret) {
     lines.push(
       `  demo client: ${demoClientId} / ${demoSecret}`,
+      `  console sign-in: client id ${demoClientId}, secret as above`,
       ``,
       `Try it:`,
       `  TOKEN=$(curl -s -u '${demoClientId}:${demoSecret}' -d grant_type=client_credentials ${base}/oauth/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`,

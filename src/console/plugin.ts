@@ -17,7 +17,7 @@ import { ConsoleSessions, idleMinutesFromEnv, SESSION_COOKIE } from './console-s
 import { clearCookie, readCookie, setCookie } from './cookies.ts';
 import { sessionAsEachApi } from './dialect-views.ts';
 import { html } from './html.ts';
-import { Jobs } from './jobs.ts';
+import type { Jobs } from './jobs.ts';
 import { calendarBody, overviewBody } from './pages/calendar-pages.ts';
 import { jobBody } from './pages/job-page.ts';
 import { sessionBody } from './pages/session-page.ts';
@@ -51,8 +51,7 @@ export function safeNext(next: string): string {
 }
 
 export const consolePlugin: FastifyPluginAsync<AppContext> = async (app, ctx) => {
-  const c: ConsoleApp = { app, ctx, sessions: new ConsoleSessions(ctx.store.db, idleMinutesFromEnv() * 60), jobs: new Jobs(), scopes: {} };
-  app.decorate('consoleJobs', c.jobs);
+  const c: ConsoleApp = { app, ctx, sessions: new ConsoleSessions(ctx.store.db, idleMinutesFromEnv() * 60), jobs: app.consoleJobs, scopes: {} };
   const clients = new ClientRepository(ctx.store.db);
   const failures = new FailedAttemptLimiter(DEFAULT_FAILED_ATTEMPT_POLICY);
 
@@ -66,7 +65,6 @@ export const consolePlugin: FastifyPluginAsync<AppContext> = async (app, ctx) =>
     reply.header('referrer-policy', 'same-origin');
     return payload;
   });
-  app.addHook('onClose', async () => c.jobs.settle());
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error instanceof ConsoleRefusal ? error.status : error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'console error');
