@@ -66,6 +66,7 @@ export function renderTimeline(input: TimelineInput): string {
   const dated = input.sessions.filter((s) => s.beginDate && s.endDate);
   const types = SESSION_TYPES.filter((t) => dated.some((s) => s.type === t));
 
+  const backgrounds: string[] = [];
   const parts: string[] = [];
   let y = AXIS;
   const laneOf = new Map<string, { y: number; height: number }>();
@@ -75,7 +76,7 @@ export function renderTimeline(input: TimelineInput): string {
     const rows = stackRows(bars.map((b) => ({ begin: b.beginDate!, end: b.endDate! })));
     const height = (Math.max(...rows) + 1) * ROW;
     laneOf.set(type, { y, height });
-    parts.push(`<rect x="0" y="${y - 4}" width="${WIDTH}" height="${height + 8}" fill="${types.indexOf(type) % 2 ? '#fafafa' : '#ffffff'}"/>`);
+    backgrounds.push(`<rect x="0" y="${y - 4}" width="${WIDTH}" height="${height + 8}" fill="${types.indexOf(type) % 2 ? '#fafafa' : '#ffffff'}"/>`);
     parts.push(`<text class="lane" x="8" y="${y + 22}">${e(TYPE_LABEL[type])}</text>`);
     bars.forEach((s, i) => {
       const by = y + rows[i]! * ROW;
@@ -83,11 +84,12 @@ export function renderTimeline(input: TimelineInput): string {
       const x0 = x(s.beginDate!);
       const w = Math.max(3, xEnd(s.endDate!) - x0);
       const warned = input.warnings.some((w) => w.sessionIds.includes(s.id));
-      const label = `${s.name}, ${s.beginDate} to ${s.endDate}${warned ? ', has a warning' : ''}`;
+      // The accessible name starts with the visible text (name, then dates), as WCAG 2.5.3 asks.
+      const label = `${warned ? '! ' : ''}${s.name} ${s.beginDate} – ${s.endDate}${warned ? ' (has a warning)' : ''}`;
       parts.push(
         `<a href="${e(input.href(s.id))}" aria-label="${e(label)}"><title>${e(label)}</title>` +
           `<rect class="bar" x="${x0.toFixed(1)}" y="${by}" width="${w.toFixed(1)}" height="${ROW - 6}" rx="3" fill="${FILL[type]}" stroke="${warned ? '#8a1c00' : '#5f6b7a'}" stroke-width="${warned ? 2 : 1}"${warned ? ' stroke-dasharray="5 3"' : ''}/>` +
-          `<svg x="${(x0 + 3).toFixed(1)}" y="${by}" width="${Math.max(0, w - 6).toFixed(1)}" height="${ROW - 6}"><text x="0" y="14">${warned ? '! ' : ''}${e(s.name)}</text>` +
+          `<svg x="${(x0 + 3).toFixed(1)}" y="${by}" width="${Math.max(0, w - 6).toFixed(1)}" height="${ROW - 6}"><text x="0" y="14">${warned ? '! ' : ''}${e(s.name)} </text>` +
           `<text class="small" x="0" y="28">${e(s.beginDate!)} – ${e(s.endDate!)}</text></svg></a>`,
       );
     });
@@ -128,8 +130,9 @@ export function renderTimeline(input: TimelineInput): string {
   return (
     `<svg class="timeline" role="group" aria-label="${e(input.title)}" viewBox="0 0 ${WIDTH} ${height + 6}" xmlns="http://www.w3.org/2000/svg">` +
     `<defs><pattern id="warn-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#8a1c00" fill-opacity="0.06"/><line x1="0" y1="0" x2="0" y2="8" stroke="#8a1c00" stroke-width="2" stroke-opacity="0.45"/></pattern></defs>` +
-    parts.join('') +
+    backgrounds.join('') +
     ticks.join('') +
+    parts.join('') +
     marks.join('') +
     `</svg>`
   );

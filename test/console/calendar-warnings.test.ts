@@ -142,7 +142,7 @@ describe('the timeline', () => {
   it('labels each bar with name and dates, links it, escapes names, and marks warnings with text', () => {
     const list = [s('quarter', 'Q1 <b>&', '2025-08-13', '2025-10-10'), s('quarter', 'Q2', '2025-10-06', '2025-12-19')];
     const svg = renderTimeline({ begin: '2025-08-01', end: '2026-06-30', sessions: list, warnings: calendarWarnings(2026, list), href: (id) => `/console/sessions/${id}`, title: 'T' });
-    expect(svg).toContain(`<a href="/console/sessions/${list[0]!.id}" aria-label="Q1 &lt;b&gt;&amp;, 2025-08-13 to 2025-10-10, has a warning">`);
+    expect(svg).toContain(`<a href="/console/sessions/${list[0]!.id}" aria-label="! Q1 &lt;b&gt;&amp; 2025-08-13 – 2025-10-10 (has a warning)">`);
     expect(svg).toContain('2025-10-06 – 2025-12-19');
     expect(svg).toContain('>!1</text>');
     expect(svg).not.toContain('<b>');

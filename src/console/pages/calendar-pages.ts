@@ -19,7 +19,7 @@ export function overviewBody(o: Overview): SafeHtml {
       const cell = o.cells.get(cellKey(s.schoolId, y));
       if (!cell || s.schoolId === null) return html`<td class="muted">no sessions</td>`;
       const counts = SESSION_TYPES.filter((t) => cell.counts[t]).map((t) => `${cell.counts[t]} ${TYPE_LABEL[t].toLowerCase()}`);
-      return html`<td class="cell"><a href="${calendarHref(s.schoolId, y)}" aria-label="${s.name}, ${y - 1}–${y}: ${counts.join(', ')}; ${cell.warnings} warning(s)">
+      return html`<td class="cell"><a href="${calendarHref(s.schoolId, y)}"><span class="sr-only">${s.name}, ${y - 1}–${y}: </span>
 <span class="counts">${counts.join(' · ')}</span><br>${cell.warnings ? html`<span class="warn">! ${cell.warnings} warning${cell.warnings === 1 ? '' : 's'}</span>` : html`<span class="ok">no warnings</span>`}</a></td>`;
     })}</tr>`,
   )}</tbody></table></div>`;
