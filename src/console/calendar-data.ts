@@ -5,7 +5,7 @@ import type { Db } from '../store/database.ts';
 import { SessionRepository } from '../store/session-repository.ts';
 import { TenantRepository, type Org } from '../store/tenant-repository.ts';
 import { and, eq } from '../query/ast.ts';
-import { calendarWarnings, type CalendarWarning } from './calendar-warnings.ts';
+import { calendarWarnings, type CalendarSession, type CalendarWarning } from './calendar-warnings.ts';
 
 export interface CalendarCell {
   counts: Partial<Record<SessionType, number>>;
@@ -32,12 +32,37 @@ async function activeSessions(db: Db, tenantId: string, where?: Parameters<typeo
   return r.rows;
 }
 
+type OverviewSession = CalendarSession & Pick<Session, 'schoolOrgId' | 'schoolYear'>;
+
+/**
+ * The few columns the grid needs of every active session of the tenant: a district of 2,000
+ * schools has some 26,000, and the full rows (identifiers, properties, joins) would cost seconds.
+ */
+async function overviewSessions(db: Db, tenantId: string): Promise<OverviewSession[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['id', 'name', 'type', 'begin_date', 'end_date', 'total_instructional_days', 'school_org_id', 'school_year'])
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'active')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    type: r.type as SessionType,
+    beginDate: r.begin_date,
+    endDate: r.end_date,
+    totalInstructionalDays: r.total_instructional_days,
+    schoolOrgId: r.school_org_id,
+    schoolYear: r.school_year,
+  }));
+}
+
 export async function loadOverview(db: Db, tenantId: string): Promise<Overview> {
   const tenants = new TenantRepository(db);
-  const [orgs, schoolYears, sessions] = await Promise.all([tenants.orgs(tenantId, 'school'), tenants.schoolYears(tenantId), activeSessions(db, tenantId)]);
+  const [orgs, schoolYears, sessions] = await Promise.all([tenants.orgs(tenantId, 'school'), tenants.schoolYears(tenantId), overviewSessions(db, tenantId)]);
   const schools = orgs.filter((o) => o.status === 'active').sort((a, b) => a.name.localeCompare(b.name) || (a.schoolId ?? 0) - (b.schoolId ?? 0));
   const bySchool = new Map(schools.map((s) => [s.id, s]));
-  const groups = new Map<string, { year: number; sessions: Session[] }>();
+  const groups = new Map<string, { year: number; sessions: OverviewSession[] }>();
   let districtWide = 0;
   const years = new Set(schoolYears.map((y) => y.schoolYear));
   for (const s of sessions) {

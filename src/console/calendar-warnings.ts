@@ -171,7 +171,11 @@ function byDates(a: CalendarSession, b: CalendarSession): number {
 
 function byType(sessions: readonly CalendarSession[]): Map<SessionType, CalendarSession[]> {
   const out = new Map<SessionType, CalendarSession[]>();
-  for (const s of sessions) out.set(s.type, [...(out.get(s.type) ?? []), s]);
+  for (const s of sessions) {
+    const list = out.get(s.type);
+    if (list) list.push(s);
+    else out.set(s.type, [s]);
+  }
   return out;
 }
 
