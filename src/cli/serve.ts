@@ -2,7 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { ADMIN_SCOPE } from '../auth/administration.ts';
 import { ClientRepository } from '../auth/client-repository.ts';
-import { connectDemoTarget, seedDemoSync } from '../console/demo-sync.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConnectionRepository } from '../connectors/connection-repository.ts';
+import { connectDemoTarget, DEMO_CONNECTION, seedDemoConnection, seedDemoSync } from '../console/demo-sync.ts';
+import { pullWithProgress } from '../console/routes-connections.ts';
 import { runSync } from '../console/sync-console.ts';
 import { buildApp } from '../server.ts';
 import { DEMO_TENANT, seedDemoDistrict } from '../store/demo-district.ts';
@@ -45,6 +49,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (values.demo) {
     const seeded = await seedDemoDistrict(store.db);
     await seedDemoSync(store.db, DEMO_TENANT);
+    const folder = dataDir && !dataDir.startsWith('memory://') ? join(dataDir, 'demo-summer-school') : join(tmpdir(), 'termbridge-demo-summer-school');
+    await seedDemoConnection(store.db, DEMO_TENANT, folder);
     // Every scope any route accepts, so the demo client can try everything.
     const scopes = app.ctx.registry.knownScopes().filter((s) => s !== ADMIN_SCOPE);
     const clients = new ClientRepository(store.db);
@@ -93,6 +99,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
     // sync runs now, in the background, and leaves the SIS term without an end date in the log.
     await connectDemoTarget(store.db, DEMO_TENANT, `http://${host === '0.0.0.0' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${boundPort}`);
     app.consoleJobs.start(DEMO_TENANT, 'First sync to the state ODS', (job) => runSync(store.db, DEMO_TENANT, job));
+    const summer = await new ConnectionRepository(store.db).get(DEMO_TENANT, DEMO_CONNECTION);
+    if (summer) app.consoleJobs.start(DEMO_TENANT, `Pull of ${DEMO_CONNECTION}`, (job) => pullWithProgress(store, summer, null, 'America/Chicago', job));
   }
   if (demoSecret) {
     lines.push(

@@ -1,6 +1,9 @@
 // What `serve --demo` adds so every console page has something to show: the demo district's
 // SIS (Kansas rules, school year 2026, with one term whose end date was never entered), and a
 // second tenant on the same server acting as the state's Ed-Fi ODS, which the district syncs to.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConnectionRepository } from '../connectors/connection-repository.ts';
 import { addDays } from '../domain/calendar-date.ts';
 import { ClientRepository } from '../auth/client-repository.ts';
 import type { Db } from '../store/database.ts';
@@ -110,3 +113,25 @@ export async function connectDemoTarget(db: Db, districtTenant: string, baseUrl:
   if (!secret) return; // an operator revoked it: leave the demo's sync without a target
   await setTarget(db, districtTenant, { baseUrl, key: DEMO_STATE_CLIENT, secret });
 }
+
+/**
+ * The demo's connection: a OneRoster CSV set (what a summer-school provider would drop) adding a
+ * summer term to each school — which runs past the school year's last day, so the calendars show
+ * a term outside its school year. Written afresh at each start; the connection is added once.
+ */
+export async function seedDemoConnection(db: Db, districtTenant: string, folder: string): Promise<void> {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'manifest.csv'), 'propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\nfile.academicSessions,bulk\nfile.orgs,bulk\n');
+  writeFileSync(join(folder, 'orgs.csv'), ['sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId', ...SCHOOLS.map((s) => `org-${s.schoolId},,,${s.name},school,${s.schoolId},`)].join('\n') + '\n');
+  writeFileSync(
+    join(folder, 'academicSessions.csv'),
+    [
+      'sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear,metadata.orgSourcedId',
+      ...SCHOOLS.map((s) => `summer-2026-${s.code},,,2026 Summer School,term,2026-06-01,2026-07-10,,2026,org-${s.schoolId}`),
+    ].join('\n') + '\n',
+  );
+  const connections = new ConnectionRepository(db);
+  if (!(await connections.get(districtTenant, DEMO_CONNECTION))) await connections.add({ tenantId: districtTenant, id: DEMO_CONNECTION, kind: 'oneroster-csv', url: folder }, null);
+}
+
+export const DEMO_CONNECTION = 'summer-school';

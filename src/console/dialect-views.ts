@@ -29,12 +29,13 @@ export function dialectUrls(s: Pick<Session, 'id' | 'type' | 'identifiers' | 'ca
   ];
 }
 
-export async function sessionAsEachApi(app: FastifyInstance, user: ConsoleUser, session: Session): Promise<DialectView[]> {
+/** `origin`: the host and protocol the browser used, so the links in each answer point where it can follow them. */
+export async function sessionAsEachApi(app: FastifyInstance, user: ConsoleUser, session: Session, origin: { host: string; protocol: string }): Promise<DialectView[]> {
   const clients = new ClientRepository(app.ctx.store.db);
   const { token } = await clients.issueToken(user, user.scopes, VIEW_TOKEN_SECONDS);
   return Promise.all(
     dialectUrls(session).map(async ({ api, url }) => {
-      const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+      const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, accept: 'application/json', host: origin.host, 'x-forwarded-proto': origin.protocol } });
       let body = res.body;
       try {
         body = JSON.stringify(JSON.parse(res.body), null, 2);

@@ -144,7 +144,7 @@ export const consolePlugin: FastifyPluginAsync<AppContext> = async (app, ctx) =>
     const [school, parent, views] = await Promise.all([
       session.schoolOrgId ? tenants.org(user.tenantId, session.schoolOrgId) : null,
       session.parentId ? repo.get(user.tenantId, session.parentId) : null,
-      sessionAsEachApi(app, user, session),
+      sessionAsEachApi(app, user, session, { host: request.host, protocol: request.protocol }),
     ]);
     return sendPage(reply, { title: session.name, user, section: 'overview', body: sessionBody(session, school, parent, views) });
   });

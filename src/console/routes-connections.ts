@@ -4,7 +4,9 @@ import { ConnectionRepository, type Connection } from '../connectors/connection-
 import { connectorFor } from '../connectors/connector-for.ts';
 import { runPull } from '../connectors/pull.ts';
 import { secretKey } from '../connectors/secret-box.ts';
+import type { Store } from '../store/database.ts';
 import { TenantRepository } from '../store/tenant-repository.ts';
+import type { Job } from './jobs.ts';
 import { ConsoleRefusal, redirect, route, sendPage, type ConsoleApp } from './console-app.ts';
 import { canWrite, CONSOLE_READ, CONSOLE_WRITE } from './console-scopes.ts';
 import type { ConsoleUser } from './console-sessions.ts';
@@ -34,6 +36,20 @@ ${canWrite(user) ? html`<td><form method="post" action="/console/connections/${c
   })}</tbody></table></div>`;
 }
 
+/** One pull of a connection, its progress and summary on the job. */
+export async function pullWithProgress(store: Store, connection: Connection, secret: string | null, timeZone: string | undefined, j: Job): Promise<void> {
+  const { connector } = connectorFor(connection, secret, { timeZone });
+  j.lines.push(`reading ${connection.kind} at ${connection.url}…`);
+  const result = await runPull(store, connection, connector, (p) => {
+    j.counts.pages = p.pages;
+    j.counts.records = p.records;
+  });
+  const s = result.summary;
+  Object.assign(j.counts, { created: s.created, updated: s.updated, deleted: s.deleted, unchanged: s.unchanged, failed: s.failed });
+  j.lines.push(`${result.records} record(s) in ${result.pages} page(s)${result.resumed ? ' (resumed)' : ''}: created ${s.created}, updated ${s.updated}, deleted ${s.deleted}, unchanged ${s.unchanged}, failed ${s.failed}`);
+  for (const f of s.failures.slice(0, 20)) j.lines.push(`failed ${f.sourceId}: ${f.message}`);
+}
+
 export function registerConnectionRoutes(c: ConsoleApp): void {
   const db = () => c.ctx.store.db;
 
@@ -55,18 +71,7 @@ export function registerConnectionRoutes(c: ConsoleApp): void {
       throw new ConsoleRefusal(409, (err as Error).message);
     }
     const tenant = await new TenantRepository(db()).get(user.tenantId);
-    const job = c.jobs.start(user.tenantId, `Pull of ${connection.id}`, async (j) => {
-      const { connector } = connectorFor(connection, secret, { timeZone: tenant?.timeZone });
-      j.lines.push(`reading ${connection.kind} at ${connection.url}…`);
-      const result = await runPull(c.ctx.store, connection, connector, (p) => {
-        j.counts.pages = p.pages;
-        j.counts.records = p.records;
-      });
-      const s = result.summary;
-      Object.assign(j.counts, { created: s.created, updated: s.updated, deleted: s.deleted, unchanged: s.unchanged, failed: s.failed });
-      j.lines.push(`${result.records} record(s) in ${result.pages} page(s)${result.resumed ? ' (resumed)' : ''}: created ${s.created}, updated ${s.updated}, deleted ${s.deleted}, unchanged ${s.unchanged}, failed ${s.failed}`);
-      for (const f of s.failures.slice(0, 20)) j.lines.push(`failed ${f.sourceId}: ${f.message}`);
-    });
+    const job = c.jobs.start(user.tenantId, `Pull of ${connection.id}`, (j) => pullWithProgress(c.ctx.store, connection, secret, tenant?.timeZone, j));
     return redirect(reply, `/console/jobs/${job.id}`);
   });
 }

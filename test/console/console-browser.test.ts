@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientRepository } from '../../src/auth/client-repository.ts';
-import { connectDemoTarget, DEMO_BROKEN_TERM, seedDemoSync } from '../../src/console/demo-sync.ts';
+import { ConnectionRepository } from '../../src/connectors/connection-repository.ts';
+import { connectDemoTarget, DEMO_BROKEN_TERM, DEMO_CONNECTION, seedDemoConnection, seedDemoSync } from '../../src/console/demo-sync.ts';
+import { pullWithProgress } from '../../src/console/routes-connections.ts';
 import { runSync } from '../../src/console/sync-console.ts';
 import { DEMO_TENANT, seedDemoDistrict } from '../../src/store/demo-district.ts';
 import { startApp, type TestApp } from '../harness.ts';
@@ -40,6 +42,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     await seedDemoSync(t.store.db, DEMO_TENANT);
     await connectDemoTarget(t.store.db, DEMO_TENANT, base);
     t.app.consoleJobs.start(DEMO_TENANT, 'First sync to the state ODS', (job) => runSync(t.store.db, DEMO_TENANT, job));
+    await seedDemoConnection(t.store.db, DEMO_TENANT, join(tmpdir(), `termbridge-console-test-${process.pid}`));
+    const summer = (await new ConnectionRepository(t.store.db).get(DEMO_TENANT, DEMO_CONNECTION))!;
+    t.app.consoleJobs.start(DEMO_TENANT, 'Pull', (job) => pullWithProgress(t.store, summer, null, 'America/Chicago', job));
     await t.app.consoleJobs.settle();
     const clients = new ClientRepository(t.store.db);
     const all = t.app.ctx.registry.knownScopes().filter((s) => s !== 'termbridge:admin');
@@ -144,7 +149,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     expect(await page.locator('ol li').first().textContent()).toContain('comparing school 255901044');
 
     await page.goto(`${base}/console/connections`);
+    expect(await page.locator('tr', { hasText: DEMO_CONNECTION }).locator('td').nth(2).textContent()).toBe('3'); // created by the first pull
     await shot(page, 'connections');
+    await page.getByRole('button', { name: `Pull ${DEMO_CONNECTION} now` }).click();
+    await page.waitForURL(/\/console\/jobs\//);
+    await page.locator('p[role=status] strong', { hasText: /^Finished$/ }).waitFor({ timeout: 20_000 });
+    expect(Number(await page.locator('dt:text-is("unchanged") + dd').textContent())).toBe(3);
 
     // Create a client (the secret shown once), then revoke it.
     await page.goto(`${base}/console/clients`);
