@@ -144,7 +144,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The web console at /console (src/console): pages over the same store and routes. Its
   // background jobs hang off the root app so `serve` can start one and shutdown can await them.
   app.decorate('consoleJobs', new Jobs());
-  app.addHook('onClose', async () => app.consoleJobs.settle());
+  app.addHook('onClose', async () => {
+    app.consoleJobs.abort();
+    await app.consoleJobs.settle();
+  });
   await app.register(consolePlugin, ctx);
 
   return app;

@@ -73,6 +73,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: draining requests');
+    app.consoleJobs.abort(); // console runs (demo sync, retries, pulls) stop at their next step
     await sync?.stop(); // lets the round under way finish, so no acknowledged send goes unrecorded
     await app.close(); // stops accepting, waits for in-flight requests
     await store.close(); // PGlite flushes and closes its files cleanly

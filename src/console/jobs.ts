@@ -12,6 +12,8 @@ export interface Job {
   lines: string[];
   /** Live counters the page shows while it runs. */
   counts: Record<string, number>;
+  /** Aborted when the server shuts down: a job stops at its next step, its finished work kept. */
+  signal: AbortSignal;
   startedAt: string;
   finishedAt: string | null;
 }
@@ -21,9 +23,10 @@ const KEPT_PER_TENANT = 20;
 export class Jobs {
   private readonly byTenant = new Map<string, Job[]>();
   private readonly running = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
 
   start(tenantId: string, title: string, work: (job: Job) => Promise<void>): Job {
-    const job: Job = { id: randomUUID(), tenantId, title, state: 'running', lines: [], counts: {}, startedAt: new Date().toISOString(), finishedAt: null };
+    const job: Job = { id: randomUUID(), tenantId, title, state: 'running', lines: [], counts: {}, signal: this.stopping.signal, startedAt: new Date().toISOString(), finishedAt: null };
     const list = [job, ...(this.byTenant.get(tenantId) ?? [])].slice(0, KEPT_PER_TENANT);
     this.byTenant.set(tenantId, list);
     const run = (async () => {
@@ -53,6 +56,11 @@ export class Jobs {
   /** Whether a job with this title is running for the tenant (one resync at a time). */
   busy(tenantId: string): Job | null {
     return this.recent(tenantId).find((j) => j.state === 'running') ?? null;
+  }
+
+  /** Asks every running job to stop at its next step (server shutdown). */
+  abort(): void {
+    this.stopping.abort();
   }
 
   /** Waits for every running job (server shutdown, tests). */

@@ -58,18 +58,29 @@ export async function checkAndRecord(db: Db, tenantId: string): Promise<{ ok: bo
   return report;
 }
 
+/** A minute of sending at most; rounds of a second, so a shutdown stops it within one. */
+const SEND_FOR_MS = 60_000;
+const ROUND_MS = 1_000;
+
 /** Sends the queue, counting outcomes on the job as they happen. */
 async function drainInto(db: Db, tenantId: string, target: TargetFor, job: Job): Promise<void> {
   for (const k of ['sent', 'failed', 'held', 'retrying']) job.counts[k] = 0;
-  const stats = await drainOutbox(db, tenantId, target, {
-    deadlineMs: 60_000,
-    onOutcome: (_op, outcome) => {
-      const k = outcome === 'blocked' ? 'held' : outcome === 'retry' ? 'retrying' : outcome;
-      job.counts[k] = (job.counts[k] ?? 0) + 1;
-    },
-  });
-  job.lines.push(`sent ${stats.sent}, failed ${stats.failed}, held ${stats.blocked}${stats.left ? `, ${stats.left} still queued (waiting to retry)` : ''}`);
-  if (stats.failed || stats.blocked) job.lines.push('see the error log on the sync page');
+  const until = Date.now() + SEND_FOR_MS;
+  let left = 0;
+  for (;;) {
+    const stats = await drainOutbox(db, tenantId, target, {
+      deadlineMs: ROUND_MS,
+      onOutcome: (_op, outcome) => {
+        const k = outcome === 'blocked' ? 'held' : outcome === 'retry' ? 'retrying' : outcome;
+        job.counts[k] = (job.counts[k] ?? 0) + 1;
+      },
+    });
+    left = stats.left;
+    if (left === 0 || job.signal.aborted || Date.now() >= until) break;
+  }
+  const c = job.counts;
+  job.lines.push(`sent ${c.sent}, failed ${c.failed}, held ${c.held}${left ? `, ${left} still queued (the worker or the next run sends them)` : ''}`);
+  if (c.failed || c.held) job.lines.push('see the error log on the sync page');
 }
 
 /** Plans what changed (or the given schools) and sends it. */
