@@ -133,6 +133,21 @@ describe.each(drivers())('the console over HTTP on %s', (driver) => {
     expect((await clients.list(tenant.tenantId)).length).toBe(before + 1);
   });
 
+  it('rotates and revokes another client of the tenant, not its own', async () => {
+    const { b, c } = await signedIn();
+    const other = await client(['console']);
+    await b.get('/console/clients');
+    const rotated = await b.post(`/console/clients/${other.id}/rotate`, {});
+    expect(rotated.statusCode).toBe(200);
+    const secret = /id="client-secret" class="secret" readonly value="([^"]+)"/.exec(rotated.body)![1]!;
+    expect(await clients.authenticate(other.id, other.secret)).toBeNull();
+    expect((await clients.authenticate(other.id, secret))?.clientId).toBe(other.id);
+    expect((await b.post(`/console/clients/${c.id}/rotate`, {})).statusCode).toBe(409);
+    expect((await b.post(`/console/clients/${c.id}/revoke`, {})).statusCode).toBe(409);
+    expect((await b.post(`/console/clients/${other.id}/revoke`, {})).statusCode).toBe(303);
+    expect((await clients.get(other.id))!.revokedAt).not.toBeNull();
+  });
+
   it('grants a new client only scopes the signed-in client holds', async () => {
     const { b } = await signedIn(['console', 'console:write']);
     await b.get('/console/clients');

@@ -21,6 +21,12 @@ export function describeKeyText(keyText: string | null): string {
   }
 }
 
+/** A derivation problem has no natural key yet: it names the SIS records it comes from. */
+function sisSources(body: unknown): string {
+  const sources = (body as { sources?: unknown } | null)?.sources;
+  return Array.isArray(sources) && sources.length ? `from the SIS: ${sources.join(', ')}` : '—';
+}
+
 const json = (v: unknown) => (v === null || v === undefined ? '—' : JSON.stringify(v, null, 2));
 
 function postButton(user: ConsoleUser, action: string, label: string, kind: 'primary' | 'secondary' | 'danger' = 'primary', hidden: SafeHtml | string = ''): SafeHtml {
@@ -75,7 +81,7 @@ ${
     : html`<div class="scroll"><table><thead><tr><th scope="col">#</th><th scope="col">Resource and natural key</th><th scope="col">School, year</th><th scope="col">The target's message</th>${write ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
 <tbody>${errors.map(
         (e) => html`<tr id="error-${e.errorId}"><td>${e.errorId}<br><span class="tag">${e.state}</span><span class="tag">${e.kind}</span></td>
-<td>${e.action ? html`<strong>${e.action.toUpperCase()}</strong> ` : ''}${e.resource}<br><span class="muted">${describeKeyText(e.keyText)}</span></td>
+<td>${e.action ? html`<strong>${e.action.toUpperCase()}</strong> ` : ''}${e.resource}<br><span class="muted">${e.keyText ? describeKeyText(e.keyText) : sisSources(e.requestBody)}</span></td>
 <td>${e.schoolId ?? '—'}, ${e.schoolYear ?? '—'}</td>
 <td>${e.responseStatus ? html`<strong>HTTP ${e.responseStatus}</strong> ` : ''}${e.message}
 <details><summary>Request body and response</summary><p>Request</p><pre tabindex="0">${json(e.requestBody)}</pre><p>Response</p><pre tabindex="0">${json(e.responseBody)}</pre></details></td>
