@@ -142,8 +142,12 @@ describe.each(drivers())('the console over HTTP on %s', (driver) => {
     const secret = /id="client-secret" class="secret" readonly value="([^"]+)"/.exec(rotated.body)![1]!;
     expect(await clients.authenticate(other.id, other.secret)).toBeNull();
     expect((await clients.authenticate(other.id, secret))?.clientId).toBe(other.id);
+    // Each form is posted from a freshly loaded page, as a person would (an error page has no forms).
+    await b.get('/console/clients');
     expect((await b.post(`/console/clients/${c.id}/rotate`, {})).statusCode).toBe(409);
+    await b.get('/console/clients');
     expect((await b.post(`/console/clients/${c.id}/revoke`, {})).statusCode).toBe(409);
+    await b.get('/console/clients');
     expect((await b.post(`/console/clients/${other.id}/revoke`, {})).statusCode).toBe(303);
     expect((await clients.get(other.id))!.revokedAt).not.toBeNull();
   });
