@@ -21,6 +21,8 @@ import { registerSecurityHeaders } from './auth/security-headers.ts';
 import { registerTokenInfoRoute } from './auth/token-info-route.ts';
 import { registerTokenRoute } from './auth/token-route.ts';
 import { registerCachedReads, responseCacheBytesFromEnv } from './cache/cached-reads.ts';
+import { Jobs } from './console/jobs.ts';
+import { consolePlugin } from './console/plugin.ts';
 import { DIALECT_PLUGINS } from './dialects/index.ts';
 import { DialectRegistry, routeKey } from './dialects/registry.ts';
 import { sendDialectError } from './dialects/send-error.ts';
@@ -181,6 +183,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.adminKey) await app.register(adminRoutes, ctx);
 
   for (const plugin of DIALECT_PLUGINS) await app.register(plugin, ctx);
+  // The web console at /console (src/console): pages over the same store and routes. Its
+  // background jobs hang off the root app so `serve` can start one and shutdown can await them.
+  app.decorate('consoleJobs', new Jobs());
+  app.addHook('onClose', async () => {
+    app.consoleJobs.abort();
+    await app.consoleJobs.settle();
+  });
+  await app.register(consolePlugin, ctx);
 
   return app;
 }

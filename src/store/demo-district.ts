@@ -1,5 +1,8 @@
 // The demo district `npm start` serves: 3 schools, school years 2025 and 2026, and per school
-// and year a school-year session, two semesters, four quarters and six grading periods.
+// and year a school-year session, two semesters, four quarters and six grading periods. Two
+// calendars of 2026 carry deliberate mistakes the console's calendar page shows: Cottonwood's
+// second quarter starts before its first ends (an overlap), and Flint Hills' third quarter ends
+// weeks before its fourth begins (a gap).
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { addDays } from '../domain/calendar-date.ts';
@@ -50,6 +53,12 @@ const GRADING_PERIODS: [string, boolean, string, boolean][] = [
   ['04-06', false, '05-21', false],
 ];
 
+/** The deliberate mistakes: school → span code → replacement month-days (2026 only). */
+const MISTAKES: Record<number, Record<string, Partial<Pick<Span, 'begin' | 'end'>>>> = {
+  255901044: { Q2: { begin: ['10-06', true] } },
+  255901107: { Q3: { end: ['02-27', false] } },
+};
+
 function day(endYear: number, [md, firstYear]: [string, boolean]): string {
   return `${firstYear ? endYear - 1 : endYear}-${md}`;
 }
@@ -79,7 +88,8 @@ export async function seedDemoDistrict(db: Db): Promise<boolean> {
     for (const school of SCHOOLS) {
       const org = await tenants.addSchool(DEMO_TENANT, school);
       for (const endYear of [2025, 2026]) {
-        const make = async (span: Span, parentId: string | null) => {
+        const make = async (planned: Span, parentId: string | null) => {
+          const span = endYear === 2026 ? { ...planned, ...MISTAKES[school.schoolId]?.[planned.code] } : planned;
           const beginDate = day(endYear, span.begin);
           const endDate = day(endYear, span.end);
           return sessions.insert(DEMO_TENANT, {

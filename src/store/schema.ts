@@ -195,6 +195,25 @@ export interface SharedCountersTable {
   last_hit: Generated<Date>;
 }
 
+/** migration 018: a signed-in console browser (src/console/console-sessions.ts). */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  tenant_id: string;
+  client_id: string;
+  client_secret_hash: string;
+  csrf_token: string;
+  created_at: Generated<Timestamp>;
+  last_seen_at: Generated<Timestamp>;
+}
+
+/** migration 018: a tenant's last Ed-Fi target check, for the console's sync page. */
+export interface SyncTargetChecksTable {
+  tenant_id: string;
+  ok: boolean;
+  lines: Json<string[]>;
+  checked_at: Generated<Timestamp>;
+}
+
 export interface Tables {
   tenants: TenantsTable;
   orgs: OrgsTable;
@@ -213,4 +232,6 @@ export interface Tables {
   sync_year_targets: SyncYearTargetsTable;
   sync_school_changes: SyncSchoolChangesTable;
   shared_counters: SharedCountersTable;
+  console_sessions: ConsoleSessionsTable;
+  sync_target_checks: SyncTargetChecksTable;
 }

@@ -57,10 +57,14 @@ describe.each(drivers())('the route table on %s', (driver) => {
     expect(guarded.length).toBeGreaterThan(5);
   });
 
-  it('makes public only the token endpoints, health, docs and Ed-Fi discovery and dependencies', () => {
-    // token_info checks the bearer token itself (it must compare the caller with the token named).
+  it('makes public only the token endpoints, health, docs, Ed-Fi discovery and dependencies, and the console', () => {
+    // token_info checks the bearer token itself (it must compare the caller with the token named);
+    // the console's pages check their own session cookie, scope and CSRF token (test/console).
     const allowed = (k: string) =>
-      /^(GET|HEAD) (\/|\/healthz|\/docs(\/.*)?|\/metadata\/data\/v3\/dependencies)$/.test(k) || k === 'POST /oauth/token' || k === 'POST /oauth/token_info';
+      /^(GET|HEAD) (\/|\/healthz|\/docs(\/.*)?|\/metadata\/data\/v3\/dependencies)$/.test(k) ||
+      k === 'POST /oauth/token' ||
+      k === 'POST /oauth/token_info' ||
+      /^(GET|HEAD|POST) \/console(\/.*)?$/.test(k);
     const extra = registry().routes().filter((k) => registry().isPublic(k) && !allowed(k));
     expect(extra, `unexpected public routes: ${extra.join(', ')}`).toEqual([]);
     expect(registry().isPublic('POST /oauth/token')).toBe(true);
