@@ -23,18 +23,24 @@ export interface FieldSpec {
   sortable: boolean;
   /** Domain rules beyond the type, as the validator (src/domain/validation.ts) applies them. */
   rules?: string;
+  /**
+   * A writer may leave the field out: an update keeps the stored value, an insert stores
+   * `initial` (null when absent). Writers that do not know a field (a dialect that does not show
+   * it) then need no change when it is added.
+   */
+  whenOmitted?: { initial: unknown };
 }
 
 export const SESSION_TYPES = ['schoolYear', 'semester', 'trimester', 'quarter', 'term', 'gradingPeriod', 'summer', 'other'] as const;
 export type SessionType = (typeof SESSION_TYPES)[number];
 export type SessionStatus = 'active' | 'deleted';
 
-const f = <T extends FieldType, N extends boolean>(
+const f = <T extends FieldType, N extends boolean, M extends Partial<Omit<FieldSpec, 'column' | 'type' | 'nullable'>> = object>(
   column: string,
   type: T,
   nullable: N,
-  more: Partial<Omit<FieldSpec, 'column' | 'type' | 'nullable'>> = {},
-): FieldSpec & { type: T; nullable: N } => ({
+  more: M = {} as M,
+): FieldSpec & { type: T; nullable: N } & M => ({
   column,
   type,
   nullable,
@@ -56,17 +62,19 @@ export const SESSION_CONTRACT = {
   /** The last day of the session, inclusive. */
   endDate: f('end_date', 'date', true, { rules: 'not before beginDate; within the parent’s dates' }),
   parentId: f('parent_id', 'uuid', true, { sortable: false, rules: 'a live session of the tenant, not a descendant' }),
-  status: f('status', 'status', false),
+  status: f('status', 'status', false, { whenOmitted: { initial: 'active' } }),
   /** Descriptor URI, e.g. `uri://ed-fi.org/TermDescriptor#Fall Semester`. */
   termDescriptor: f('term_descriptor', 'text', true),
   gradingPeriodDescriptor: f('grading_period_descriptor', 'text', true, { naturalKey: true }),
   periodSequence: f('period_sequence', 'int', true, { rules: 'a whole number ≥ 0' }),
   totalInstructionalDays: f('total_instructional_days', 'int', true, { rules: 'a whole number ≥ 0' }),
   /** Free-form: Canvas overrides and exact timestamps, OneRoster metadata, … */
-  properties: f('properties', 'json', false, { filterable: false, sortable: false }),
+  properties: f('properties', 'json', false, { filterable: false, sortable: false, whenOmitted: { initial: {} } }),
 } as const satisfies Record<string, FieldSpec>;
 
 export type ContentField = keyof typeof SESSION_CONTRACT;
+/** The fields a writer may leave out (see FieldSpec.whenOmitted). */
+export type OmittableField = { [K in ContentField]: (typeof SESSION_CONTRACT)[K] extends { whenOmitted: object } ? K : never }[ContentField];
 export const CONTENT_FIELDS = Object.keys(SESSION_CONTRACT) as ContentField[];
 
 type TsOf<T extends FieldType> = T extends 'int'

@@ -1,6 +1,6 @@
 // The canonical academic session: the one record every dialect maps to and from. Its content
 // fields are declared once in session-contract.ts; this file adds what the store assigns.
-import { contentOf, SESSION_TYPES, type SessionContent, type SessionStatus, type SessionType } from './session-contract.ts';
+import { contentOf, SESSION_TYPES, type OmittableField, type SessionContent, type SessionType } from './session-contract.ts';
 
 export { SESSION_TYPES, type SessionStatus, type SessionType } from './session-contract.ts';
 
@@ -22,11 +22,9 @@ export interface Session extends SessionContent {
 }
 
 /** What a writer supplies; the store fills id (if absent), canvasId, timestamps, change version. */
-export type SessionInput = Omit<SessionContent, 'status' | 'properties'> & {
+export type SessionInput = Omit<SessionContent, OmittableField> & { [K in OmittableField]?: SessionContent[K] | undefined } & {
   id?: string | undefined;
-  status?: SessionStatus | undefined;
   identifiers?: Record<string, string> | undefined;
-  properties?: Record<string, unknown> | undefined;
 };
 
 /** Ed-Fi's natural key of a (non grading period) session. */
