@@ -6,8 +6,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Store } from '../src/store/database.ts';
 
-/** Tables that change without a write by the tenant's data (token use, the write counter's compaction). */
-const VOLATILE = new Set(['access_tokens', 'failed_attempts', 'data_changes']);
+/** Tables that change without a write by the tenant's data (token use, the write counter's compaction, request counts). */
+const VOLATILE = new Set(['access_tokens', 'failed_attempts', 'data_changes', 'shared_counters']);
 
 const tablesOf = new WeakMap<Store, string[]>();
 
