@@ -54,7 +54,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     viewer = { id: v.client.clientId, secret: v.secret };
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     mkdirSync(SHOTS, { recursive: true });
-  }, 60_000);
+    // Seeding the demo and its first sync take ~20 s alone, several times that on a loaded machine.
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
