@@ -62,12 +62,16 @@ export class FailedAttempts {
   /** Seconds until this subject may try again; 0 when it may try now. */
   async retryAfterSeconds(s: AttemptSubject): Promise<number> {
     const { tenantId, limits } = this.countersOf(s);
-    const windowStart = this.window();
-    const states = await this.counters.read(tenantId, limits.map(([c]) => c), [windowStart]);
+    // This window and the one before: a guesser gains nothing by waiting for a window to turn over.
+    const windows = [this.window(), this.window() - this.policy.windowMs];
+    const states = await this.counters.read(tenantId, limits.map(([c]) => c), windows);
     let wait = 0;
     for (const [counter, free] of limits) {
-      const state = states.get(`${tenantId}\u0001${counter}\u0001${windowStart}`);
-      if (state) wait = Math.max(wait, slowDownSeconds(state.hits, free, state.lastHit.getTime(), this.now(), this.policy.maxDelaySeconds ?? 60));
+      const seen = windows.map((w) => states.get(`${tenantId}\u0001${counter}\u0001${w}`)).filter((x) => x !== undefined);
+      if (seen.length === 0) continue;
+      const hits = seen.reduce((n, x) => n + x.hits, 0);
+      const lastHit = Math.max(...seen.map((x) => x.lastHit.getTime()));
+      wait = Math.max(wait, slowDownSeconds(hits, free, lastHit, this.now(), this.policy.maxDelaySeconds ?? 60));
     }
     return wait;
   }
@@ -81,6 +85,7 @@ export class FailedAttempts {
   /** The right secret from an address clears that address's failures (not the client-wide count). */
   async recordSuccess(s: AttemptSubject): Promise<void> {
     if (s.tenantId === undefined) return;
-    await this.counters.reset({ tenantId: s.tenantId, counter: `token-failures:${s.clientId}:addr:${s.address}`, windowStart: this.window() });
+    for (const windowStart of [this.window(), this.window() - this.policy.windowMs])
+      await this.counters.reset({ tenantId: s.tenantId, counter: `token-failures:${s.clientId}:addr:${s.address}`, windowStart });
   }
 }
