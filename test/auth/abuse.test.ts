@@ -25,7 +25,8 @@ describe.each(drivers())('abuse limits on %s', (driver) => {
 
   it('answers 429 with Retry-After in the dialect format once a client exceeds its limit, per dialect', async () => {
     const registry = t.app.ctx.registry;
-    const dialects = registry.all().filter((d) => Object.keys(d.scopes).some((k) => k.startsWith('GET ')) && d.name !== 'admin');
+    // The console signs in by cookie, not bearer token: its pages are not an API a client is limited on.
+    const dialects = registry.all().filter((d) => Object.keys(d.scopes).some((k) => k.startsWith('GET ')) && d.name !== 'admin' && d.name !== 'console');
     expect(dialects.length).toBeGreaterThan(0);
     for (const dialect of dialects) {
       const [key, scopes] = Object.entries(dialect.scopes).find(([k]) => k.startsWith('GET '))!;

@@ -1,6 +1,7 @@
 // The console in a real browser (playwright-core driving Debian's /usr/bin/chromium; never a
 // downloaded one), on the demo district: every page the issue names, axe-core on each (no
 // serious or critical violation), and a screenshot of each into docs/console/ for the README.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
   let viewer: { id: string; secret: string };
 
   beforeAll(async () => {
+    // The demo's sync target keeps its secret sealed, as `serve --demo` does with a run key.
+    process.env.TERMBRIDGE_SECRET_KEY ||= randomBytes(32).toString('hex');
     t = await startApp('pglite');
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
