@@ -33,7 +33,7 @@ function usage(): string {
 }
 
 const [name, ...argv] = process.argv.slice(2);
-const command = name ? COMMANDS[name] : undefined;
+const command = name && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 if (!command) {
   process.stderr.write(`${name && name !== 'help' && name !== '--help' ? `unknown command: ${name}\n` : ''}${usage()}\n`);
   process.exit(name && name !== 'help' && name !== '--help' ? 2 : 0);

@@ -45,7 +45,7 @@ export function columnOf(field: SessionField): RawBuilder<unknown> {
     const system = field.slice('identifier:'.length);
     return sql`(SELECT si.value FROM session_identifiers si WHERE si.tenant_id = s.tenant_id AND si.session_id = s.id AND si.system = ${system})`;
   }
-  const column = COLUMN[field];
+  const column = Object.hasOwn(COLUMN, field) ? COLUMN[field] : undefined;
   if (!column) throw new UnknownFieldError(`unknown session field ${field}`);
   return column;
 }

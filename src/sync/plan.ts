@@ -129,6 +129,7 @@ export function planSync(derivation: Derivation, sent: readonly SentRecord[], op
       } else matches.set(d.keyText, r);
     }
   }
+  keepWithMovedItems(changes, active, claimed);
   // A changed school is new to the sync: a normal run sends it nothing, a resync sends it all.
   const newSchools = new Set([...(options.awaitingResync ?? []), ...[...changes.values()].map((c) => c.newSchoolId)]);
 
@@ -245,4 +246,28 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * What the old school's moved items reference stays with them, marked moved too: "all data
+ * remains under the old number" (seed 002). Left unmarked, such an item (a grading period
+ * the SIS no longer lists under the old number) would be planned for deletion on every run
+ * and never deleted, since a moved session still references it.
+ */
+function keepWithMovedItems(changes: Map<string, SchoolChange>, active: readonly SentRecord[], claimed: Set<string>): void {
+  for (const change of changes.values()) {
+    const moved = new Set(change.keyTexts);
+    const referenced = (r: SentRecord) => active.some((m) => moved.has(m.keyText) && m.dependsOn.includes(r.keyText));
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const r of active) {
+        if (claimed.has(r.keyText) || r.schoolId !== change.oldSchoolId || r.resource === 'schoolYearTypes' || !referenced(r)) continue;
+        claimed.add(r.keyText);
+        moved.add(r.keyText);
+        change.keyTexts.push(r.keyText);
+        grew = true;
+      }
+    }
+  }
 }

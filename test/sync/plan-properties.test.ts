@@ -57,7 +57,29 @@ describe('planner properties', () => {
             expect(have).toEqual(want);
           }
         }),
-        { numRuns: 300 },
+        { numRuns: Number(process.env.PLAN_RUNS ?? 300) },
       );
     });
+
+  it('keeps a grading period the moved school still references with the moved items (a counterexample once found)', () => {
+    const mappings = [{ schoolYear: 2026, termTypeCode: 'Q1', termDescriptor: 'uri://x/TermDescriptor#Q1' }];
+    const years = [{ schoolYear: 2026, stateCode: 'KS', sessionsEnabled: true }];
+    const school = (schoolId: number) => ({
+      schools: [{ schoolId, name: `S${schoolId}`, exclude: false }],
+      calendars: [{ calendarId: 'c0', schoolId, schoolYear: 2026, name: 'c0', exclude: false }],
+      terms: [{ termId: 't0', calendarId: 'c0', scheduleStructure: 'main', name: 't0', termTypeCode: 'Q1', startDate: '2025-08-01', endDate: '2025-08-01' }],
+      calendarDays: [],
+      courseSections: [],
+      termTypeMappings: mappings,
+      syncYears: years,
+    });
+    const gradingPeriod = { gradingPeriodId: 'g0', schoolId: 1, schoolYear: 2026, name: 'P1', descriptor: 'uri://ed-fi.org/GradingPeriodDescriptor#Other', periodSequence: 0, beginDate: '2025-08-01', endDate: '2025-08-01' };
+    const a = { ...school(1), gradingPeriods: [gradingPeriod] } as unknown as SisDataset;
+    const b = { ...school(2), gradingPeriods: [] } as unknown as SisDataset;
+    const target = acknowledgedFrom(a);
+    const first = planSync(deriveEdfiSessions(b, book), [...target.values()], { mode: 'resync' });
+    const oldGradingPeriod = [...target.keys()].find((k) => k.startsWith('gradingPeriods:'))!;
+    expect(first.schoolChanges.flatMap((c) => c.keyTexts)).toContain(oldGradingPeriod);
+    expect(first.ops.filter((op) => op.keyText === oldGradingPeriod)).toEqual([]);
+  });
 });

@@ -57,7 +57,7 @@ function fail(position: number, message: string): never {
 
 /** One `field op 'value'` as a canonical condition. `position` is where the predicate starts. */
 export function predicateCondition(field: string, operator: FilterOperator, value: string, position: number): Condition {
-  const spec = FILTER_FIELDS[field];
+  const spec = Object.hasOwn(FILTER_FIELDS, field) ? FILTER_FIELDS[field] : undefined;
   if (!spec)
     fail(position, `'${field}' is not a field an academicSession can be filtered on; use one of: ${Object.keys(FILTER_FIELDS).join(', ')}.`);
   if (!spec.operators.includes(operator))

@@ -65,7 +65,7 @@ function holds(operator: FilterOperator, order: number): boolean {
 }
 
 function predicate(field: string, operator: FilterOperator, value: string, position: number): OrgTest {
-  const spec = FIELDS[field];
+  const spec = Object.hasOwn(FIELDS, field) ? FIELDS[field] : undefined;
   if (!spec) fail(position, `'${field}' is not a field an org can be filtered on; use one of: ${Object.keys(FIELDS).join(', ')}.`);
   if (!spec.operators.includes(operator)) fail(position, `the operator ${operator} cannot be used on ${field}; use one of: ${spec.operators.join(' ')}.`);
   if (operator === '~') {

@@ -14,6 +14,11 @@ describe('parseOneRosterFilter', () => {
     expect(parseOneRosterFilter("title~'fall'")).toEqual({ field: 'name', op: 'contains', value: 'fall', caseInsensitive: true });
   });
 
+  it("refuses names of Object's own properties as fields, as any unknown field (edge fuzz: __proto__ gave a 500)", () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty'])
+      expect(() => parseOneRosterFilter(`${name}='x'`)).toThrow(OneRosterQueryError);
+  });
+
   it('converts the exclusive endDate to the inclusive canonical end date', () => {
     expect(parseOneRosterFilter("endDate<='2026-01-01'")).toEqual({ field: 'endDate', op: 'lte', value: '2025-12-31' });
     expect(parseOneRosterFilter("startDate>='2025-08-15'")).toEqual({ field: 'beginDate', op: 'gte', value: '2025-08-15' });

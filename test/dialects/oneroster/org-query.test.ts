@@ -53,6 +53,11 @@ function holds(e: Expr, o: OneRosterOrg): boolean {
 }
 
 describe('org collection query', () => {
+  it("refuses names of Object's own properties as fields, as any unknown field", () => {
+    for (const name of ['__proto__', 'constructor', 'toString'])
+      expect(() => parseOrgQuery({ filter: `${name}='x'` })).toThrow(OneRosterQueryError);
+  });
+
   it('selects exactly the orgs the filter describes', () => {
     fc.assert(
       fc.property(fc.array(org, { maxLength: 8 }), expr, (orgs, e) => {

@@ -10,6 +10,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
+import { openZipFile } from '../../../files/file-range-reader.ts';
 import { UnreadableFileError } from '../../../files/unreadable-file.ts';
 import { byteSize, LIMIT_SETTING, RATIO_FLOOR_BYTES, type UploadLimits } from '../../../files/upload-limits.ts';
 import type { CsvSource } from './csv-source.ts';
@@ -28,7 +29,8 @@ export function zipBufferSource(buffer: Buffer, limits: UploadLimits): Promise<C
 }
 
 export function zipFileSource(path: string, limits: UploadLimits, what = path): Promise<CsvSource> {
-  return zipSource((cb) => yauzl.open(path, OPTIONS, cb), what, limits);
+  // Not yauzl.open: see file-range-reader.ts for the crash its shared descriptor allows.
+  return zipSource((cb) => void openZipFile(path, OPTIONS, cb), what, limits);
 }
 
 async function zipSource(opener: Opener, what: string, limits: UploadLimits): Promise<CsvSource> {
