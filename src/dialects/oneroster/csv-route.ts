@@ -61,7 +61,7 @@ export function registerCsvRoute(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request, reply) => {
       if (!(request.body instanceof SpooledUpload) || request.body.bytes === 0)
-        return sendStatusInfo(reply, 400, 'invaliddata', 'Send the OneRoster CSV zip file as the request body with Content-Type: application/zip.');
+        return sendStatusInfo(reply, 400, 'invaliddata', 'The upload is empty: send the OneRoster CSV zip file as the request body with Content-Type: application/zip. The upload was rejected and nothing was written.');
       let source;
       try {
         source = await zipFileSource(request.body.path, limits, 'the upload');

@@ -176,6 +176,10 @@ describe.each(drivers())('OneRoster CSV on %s', (driver) => {
     const notZip = await upload(h, Buffer.from('hello'));
     expect(notZip.statusCode).toBe(400);
     expect(notZip.json().imsx_description).toContain('not a readable zip');
+    // Every refusal says nothing was written, an empty upload too (the CSV fuzz found one that did not).
+    const empty = await upload(h, Buffer.alloc(0));
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().imsx_description).toMatch(/empty.*rejected and nothing was written/);
     const json = await t.app.inject({ method: 'POST', url: CSV, headers: h, payload: { a: 1 } });
     expect([400, 415]).toContain(json.statusCode);
     expect(json.json().imsx_codeMajor).toBe('failure');
