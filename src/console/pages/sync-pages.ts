@@ -96,9 +96,27 @@ ${
 
 const HIDDEN_FIELDS = new Set(['id', '_etag', '_lastModifiedDate', 'link']);
 
+/**
+ * A value as the target compares it: without the fields the target adds on read (a reference's
+ * `link`, `id`, `_etag`) and with arrays in a fixed order (an Ed-Fi collection such as a
+ * session's gradingPeriods is a set) — otherwise every PUT would show a reference as changed.
+ */
+export function comparable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(comparable).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !HIDDEN_FIELDS.has(k))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, x]) => [k, comparable(x)]),
+    );
+  return v;
+}
+
 function compact(v: unknown): string {
   if (v === undefined) return '(none)';
-  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  const c = comparable(v);
+  const text = typeof c === 'string' ? c : JSON.stringify(c);
   return text.replace(/uri:\/\/ed-fi\.org\/\w+#/g, '');
 }
 
