@@ -37,9 +37,11 @@ describe('the plan table', () => {
     expect(changes(row('put', after, target))).toEqual([{ field: 'endDate', before: '2026-03-13', after: '2026-03-20' }]);
   });
 
-  it('shows a removed member of a collection as a change', () => {
-    const fewer = { ...after, gradingPeriods: [ref('Fourth Six Weeks')] };
-    expect(changes(row('put', fewer, target)).map((c) => c.field)).toEqual(['endDate', 'gradingPeriods']);
+  it('shows a collection that changed as the members removed and added, not both whole lists', () => {
+    const other = { ...after, gradingPeriods: [ref('Fourth Six Weeks'), ref('Sixth Six Weeks')] };
+    const periods = changes(row('put', other, target)).find((c) => c.field === 'gradingPeriods')!;
+    expect(periods.removed).toEqual(['{"gradingPeriodReference":{"gradingPeriodDescriptor":"Fifth Six Weeks","gradingPeriodName":"Fifth Six Weeks","schoolId":255901044,"schoolYear":2026}}']);
+    expect(periods.added).toEqual(['{"gradingPeriodReference":{"gradingPeriodDescriptor":"Sixth Six Weeks","gradingPeriodName":"Sixth Six Weeks","schoolId":255901044,"schoolYear":2026}}']);
   });
 
   it('shows every field of a POST as new and of a DELETE as gone, without the target-added fields', () => {

@@ -11,7 +11,7 @@ export const sessionHref = (id: string) => `/console/sessions/${id}`;
 export function overviewBody(o: Overview): SafeHtml {
   if (o.schools.length === 0) return html`<p>This tenant has no schools yet. Load a SIS, pull a connection or write sessions through an API, and they appear here.</p>`;
   return html`<p class="muted">Each cell counts the school's sessions of that school year by type, and the calendar warnings found in them. Choose a cell to see its calendar.</p>
-<div class="scroll"><table class="grid">
+<div class="scroll" tabindex="0" role="region" aria-label="Schools by school year"><table class="grid">
 <caption class="muted">${o.schools.length} school${o.schools.length === 1 ? '' : 's'} × ${o.years.length} school year${o.years.length === 1 ? '' : 's'}${o.districtWide ? html`; ${o.districtWide} district-wide session(s) (no school) are not shown` : ''}</caption>
 <thead><tr><th scope="col">School</th>${o.years.map((y) => html`<th scope="col">${y - 1}–${y}</th>`)}</tr></thead>
 <tbody>${o.schools.map(
@@ -49,7 +49,7 @@ export function calendarBody(c: SchoolCalendar): SafeHtml {
     title: `Timeline of ${c.school.name}, ${c.year - 1}–${c.year}: one lane per session type`,
   });
   return html`<p><a href="/console/overview">← District overview</a></p>
-${c.sessions.length === 0 ? html`<p>No sessions for this school and year.</p>` : trusted(svg)}
+${c.sessions.length === 0 ? html`<p>No sessions for this school and year.</p>` : html`<div class="scroll" tabindex="0" role="region" aria-label="Timeline">${trusted(svg)}</div>`}
 <h2 id="warnings">Warnings (${c.warnings.length})</h2>
 ${
   c.warnings.length === 0
@@ -57,7 +57,7 @@ ${
     : html`<ol class="warnings">${c.warnings.map((w) => html`<li><strong>${KIND_LABEL[w.kind]}</strong> (!): ${w.message} ${w.sessionIds.map((id) => html`<a href="${sessionHref(id)}">${c.sessions.find((s) => s.id === id)?.name ?? id}</a> `)}</li>`)}</ol>`
 }
 <h2>Sessions</h2>
-<div class="scroll"><table>
+<div class="scroll" tabindex="0" role="region" aria-label="Sessions table"><table>
 <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Begins</th><th scope="col">Ends</th><th scope="col">Instructional days</th></tr></thead>
 <tbody>${c.sessions.map(
     (s) => html`<tr><td><a href="${sessionHref(s.id)}">${s.name}</a>${c.warnings.some((w) => w.sessionIds.includes(s.id)) ? html` <span class="warn">(! warning)</span>` : ''}</td><td>${TYPE_LABEL[s.type]}</td><td>${s.beginDate ?? '—'}</td><td>${s.endDate ?? '—'}</td><td>${s.totalInstructionalDays ?? '—'}</td></tr>`,
