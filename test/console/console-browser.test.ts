@@ -74,6 +74,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
 
   async function shot(page: Page, name: string): Promise<void> {
     await accessible(page, name);
+    // No sideways scrolling of the page itself (a wide table or the timeline scrolls in its own box).
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${name} is wider than the window`).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   }
 

@@ -134,6 +134,29 @@ describe.each(drivers())('the console over HTTP on %s', (driver) => {
     expect((await clients.list(tenant.tenantId)).length).toBe(before + 1);
   });
 
+  it('puts the CSRF token in every form that posts, and every POST route refuses a request without it', async () => {
+    const { b } = await signedIn();
+    let forms = 0;
+    for (const url of ['/console/overview', `/console/calendars/${tenant.schools[0]!.schoolId}/2026`, `/console/sessions/${q1Id}`, '/console/sync', '/console/sync/plan', '/console/sync/resync', '/console/connections', '/console/clients']) {
+      const page = await b.get(url);
+      for (const form of page.body.match(/<form[^>]*method="post"[\s\S]*?<\/form>/g) ?? []) {
+        forms++;
+        expect(form, url).toContain(`<input type="hidden" name="_csrf" value="${b.csrf()}">`);
+      }
+    }
+    expect(forms).toBeGreaterThan(8);
+    const posts = t.app.ctx.registry.routes().filter((r) => r.startsWith('POST /console/') && r !== 'POST /console/sign-in');
+    expect(posts.length).toBeGreaterThanOrEqual(11);
+    for (const r of posts) {
+      const url = r.slice('POST '.length).replace(/:[A-Za-z]+/g, '1');
+      for (const csrf of [null, 'x'.repeat(32)]) {
+        const res = await b.post(url, {}, { csrf });
+        expect(res.statusCode, `${url} with ${csrf ? 'a wrong' : 'no'} token`).toBe(403);
+        expect(res.body).toContain('CSRF token is missing or wrong');
+      }
+    }
+  });
+
   it('rotates and revokes another client of the tenant, not its own', async () => {
     const { b, c } = await signedIn();
     const other = await client(['console']);
