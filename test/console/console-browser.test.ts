@@ -201,8 +201,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     await page.getByRole('button', { name: 'Create client' }).click();
     const secret = await page.getByLabel('Client secret').inputValue();
     expect(secret.length).toBeGreaterThan(20);
+    // The copy button is the console's one script: shown only when it runs (the CSP lets it), and it copies.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.getByRole('button', { name: 'Copy the secret' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     await shot(page, 'client-created');
     await page.getByRole('link', { name: 'Back to API clients' }).click();
+    expect(await page.content()).not.toContain(secret); // shown once
     await page.getByRole('button', { name: 'Revoke Canvas sync' }).click();
     expect(await page.locator('tr', { hasText: 'Canvas sync' }).locator('.warn').textContent()).toContain('revoked');
     await shot(page, 'clients');
