@@ -5,6 +5,7 @@ import { addDays, daysBetween } from '../../src/domain/calendar-date.ts';
 import type { SessionType } from '../../src/domain/session.ts';
 import { calendarWarnings, weekdaysBetween, type CalendarSession } from '../../src/console/calendar-warnings.ts';
 import { renderTimeline, stackRows } from '../../src/console/timeline-svg.ts';
+import { countOf } from '../../src/console/pages/calendar-pages.ts';
 
 let n = 0;
 function s(type: SessionType, name: string, beginDate: string | null, endDate: string | null, totalInstructionalDays: number | null = null): CalendarSession {
@@ -165,5 +166,11 @@ describe('the timeline', () => {
     expect(svg).toContain('2025-10-06 – 2025-12-19');
     expect(svg).toContain('>!1</text>');
     expect(svg).not.toContain('<b>');
+  });
+});
+
+describe("the overview's counts", () => {
+  it('says one in the singular and more in the plural', () => {
+    expect([countOf('term', 1), countOf('term', 2), countOf('schoolYear', 1), countOf('schoolYear', 2), countOf('summer', 1)]).toEqual(['1 term', '2 terms', '1 school year', '2 school years', '1 summer session']);
   });
 });

@@ -116,8 +116,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     expect(await page.locator('table.grid tbody tr').count()).toBe(3);
     await shot(page, 'overview');
 
-    // Cottonwood 2026: the seeded overlap; Flint Hills 2026: the seeded gap.
-    await page.goto(`${base}/console/calendars/255901044/2026`);
+    // Cottonwood 2026 (a cell of the grid, clicked through): the seeded overlap; Flint Hills 2026: the seeded gap.
+    const cell = page.getByRole('link', { name: /^Cottonwood Middle School, 2025–2026:/ });
+    expect(await cell.textContent()).toMatch(/1 school year · 2 semesters · 4 quarters · 1 term · 6 grading periods\s*! 2 warnings/);
+    await cell.click();
+    await page.waitForURL(/\/console\/calendars\/255901044\/2026$/);
     expect(await page.locator('ol.warnings li', { hasText: 'Overlap' }).count()).toBe(1);
     await shot(page, 'calendar');
     await page.goto(`${base}/console/calendars/255901107/2026`);

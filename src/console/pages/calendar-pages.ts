@@ -1,5 +1,5 @@
 // The district overview (school × school year grid) and one school's calendar for one year.
-import { SESSION_TYPES } from '../../domain/session.ts';
+import { SESSION_TYPES, type SessionType } from '../../domain/session.ts';
 import { cellKey, type Overview, type SchoolCalendar } from '../calendar-data.ts';
 import { schoolYearBounds, type WarningKind } from '../calendar-warnings.ts';
 import { html, trusted, type SafeHtml } from '../html.ts';
@@ -7,6 +7,20 @@ import { renderTimeline, TYPE_LABEL } from '../timeline-svg.ts';
 
 export const calendarHref = (schoolId: number | null, year: number) => `/console/calendars/${schoolId}/${year}`;
 export const sessionHref = (id: string) => `/console/sessions/${id}`;
+
+/** "1 term", "2 terms": TYPE_LABEL names lanes (plural) and would say "1 terms" or "2 school year". */
+const COUNTED: Record<SessionType, [one: string, many: string]> = {
+  schoolYear: ['school year', 'school years'],
+  semester: ['semester', 'semesters'],
+  trimester: ['trimester', 'trimesters'],
+  quarter: ['quarter', 'quarters'],
+  term: ['term', 'terms'],
+  gradingPeriod: ['grading period', 'grading periods'],
+  summer: ['summer session', 'summer sessions'],
+  other: ['other session', 'other sessions'],
+};
+
+export const countOf = (type: SessionType, n: number) => `${n} ${COUNTED[type][n === 1 ? 0 : 1]}`;
 
 export function overviewBody(o: Overview): SafeHtml {
   if (o.schools.length === 0) return html`<p>This tenant has no schools yet. Load a SIS, pull a connection or write sessions through an API, and they appear here.</p>`;
@@ -18,7 +32,7 @@ export function overviewBody(o: Overview): SafeHtml {
     (s) => html`<tr><th scope="row">${s.name}<br><span class="muted">${s.schoolId ?? 'no schoolId'}</span></th>${o.years.map((y) => {
       const cell = o.cells.get(cellKey(s.schoolId, y));
       if (!cell || s.schoolId === null) return html`<td class="muted">no sessions</td>`;
-      const counts = SESSION_TYPES.filter((t) => cell.counts[t]).map((t) => `${cell.counts[t]} ${TYPE_LABEL[t].toLowerCase()}`);
+      const counts = SESSION_TYPES.filter((t) => cell.counts[t]).map((t) => countOf(t, cell.counts[t]!));
       return html`<td class="cell"><a href="${calendarHref(s.schoolId, y)}"><span class="sr-only">${s.name}, ${y - 1}–${y}: </span>
 <span class="counts">${counts.join(' · ')}</span><br>${cell.warnings ? html`<span class="warn">! ${cell.warnings} warning${cell.warnings === 1 ? '' : 's'}</span>` : html`<span class="ok">no warnings</span>`}</a></td>`;
     })}</tr>`,
