@@ -141,8 +141,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     await page.goto(`${base}/console/sync`);
     const entry = page.locator('tr', { hasText: 'EndDate is required' });
     expect(await entry.count()).toBe(1);
-    // The request body and the target's response, on demand.
-    await entry.getByText('Request body and response').click();
+    // Found before sending (a derive error): where it comes from, on demand (a refused send shows
+    // the request body and the target's response instead; see console-http.test.ts).
+    await entry.getByText('Where it comes from').click();
+    expect(await entry.locator('details pre').textContent()).toContain(`Term:${DEMO_BROKEN_TERM}`);
     expect(await entry.locator('details pre').first().isVisible()).toBe(true);
     await shot(page, 'sync');
     const token = await (await fetch(`${base}/oauth/token`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${admin.id}:${admin.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' })).json() as { access_token: string };

@@ -84,7 +84,11 @@ ${
 <td>${e.action ? html`<strong>${e.action.toUpperCase()}</strong> ` : ''}${e.resource}<br><span class="muted">${e.keyText ? describeKeyText(e.keyText) : sisSources(e.requestBody)}</span></td>
 <td>${e.schoolId ?? '—'}, ${e.schoolYear ?? '—'}</td>
 <td>${e.responseStatus ? html`<strong>HTTP ${e.responseStatus}</strong> ` : ''}${e.message}
-<details><summary>Request body and response</summary><p>Request</p><pre tabindex="0">${json(e.requestBody)}</pre><p>Response</p><pre tabindex="0">${json(e.responseBody)}</pre></details></td>
+${
+  e.kind === 'derive'
+    ? html`<details><summary>Where it comes from</summary><p>Not sent: termbridge found this before sending, in these SIS records; the target would refuse it.</p><pre tabindex="0">${json(e.requestBody)}</pre></details>`
+    : html`<details><summary>Request body and response</summary><p>Request</p><pre tabindex="0">${json(e.requestBody)}</pre><p>Response</p><pre tabindex="0">${json(e.responseBody)}</pre></details>`
+}</td>
 ${
   write
     ? html`<td>${e.state === 'open' || e.state === 'archived' ? postButton(user, `/console/sync/errors/${e.errorId}/retry`, `Retry #${e.errorId}`) : ''} ${e.state === 'open' ? postButton(user, `/console/sync/errors/${e.errorId}/archive`, `Archive #${e.errorId}`, 'secondary') : ''}</td>`
