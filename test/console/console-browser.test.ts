@@ -182,6 +182,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
 
     // Resync one school: preview, confirm, progress.
     await page.goto(`${base}/console/sync/resync`);
+    // The whole district is the default, previewed before any choice.
+    expect(await page.getByRole('button', { name: 'Confirm: resync the whole district' }).count()).toBe(1);
+    await accessible(page, 'resync');
     await page.getByLabel('Resync').selectOption('255901044');
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.waitForURL(/school=255901044/);
