@@ -1,7 +1,10 @@
-// npm run bench — Ed-Fi read and write throughput on PostgreSQL against a bare Fastify route.
-// Seeds 100,000 sessions across 1,000 schools in bulk SQL into a dedicated database (dropped
-// and recreated each run), then measures with autocannon over loopback, 10 connections.
-// Results: stdout and bench/results/edfi-<date>.json. Never a pass/fail: numbers to read.
+// npm run bench — Ed-Fi read and write throughput on PostgreSQL against a bare Fastify route,
+// then the console's render time (console-render.ts). Seeds 100,000 sessions across 1,000
+// schools in bulk SQL into a dedicated database (dropped and recreated each run), then measures
+// with autocannon over loopback, 10 connections. The console part seeds a 2,000-school district
+// in its own database and renders the district overview and a calendar page against a static
+// page of the same bytes. Results: stdout, bench/results/edfi-<date>.json and
+// bench/results/console-<date>.json. Never a pass/fail: numbers to read.
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -12,6 +15,7 @@ import { sql } from 'kysely';
 import { openStore } from '../src/store/database.ts';
 import { TenantRepository } from '../src/store/tenant-repository.ts';
 import { benchDatabaseUrl, recreateBenchDatabase } from './bench-database.ts';
+import { benchConsoleRender } from './console-render.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BENCH_DB = 'termbridge_bench';
@@ -175,3 +179,12 @@ mkdirSync(join(HERE, 'results'), { recursive: true });
 const file = join(HERE, 'results', `edfi-${stamp}.json`);
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`results written to ${file}`);
+
+// The console: server-side render of the district overview and a calendar page, each against a
+// static page of the same size sent by a bare route in the same run.
+console.log('\nconsole render, 2,000-school district');
+const rendered = await benchConsoleRender();
+for (const name of ['overview', 'calendar'] as const) {
+  const r = rendered[name];
+  console.log(`console ${name}: ${(r.throughputRatio * 100).toFixed(2)}% of the static page's throughput, mean latency ${r.page.meanMs} ms, ${r.latencyRatio}× the static page's`);
+}

@@ -21,6 +21,13 @@ export interface ConsoleApp {
   scopes: Record<string, string[]>;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in console user, once a console route has read the session (for its error page). */
+    consoleUser?: ConsoleUser;
+  }
+}
+
 export type Handler = (request: FastifyRequest, reply: FastifyReply, user: ConsoleUser) => Promise<unknown>;
 
 export class ConsoleRefusal extends Error {
@@ -79,6 +86,7 @@ export function route(c: ConsoleApp, method: 'GET' | 'POST', url: string, scope:
         if (!sameOrigin(request) || !sameToken(body._csrf, user.csrfToken))
           return sendPage(reply, { title: 'Refused', user, body: html`<p>This form was not sent from this console (its CSRF token is missing or wrong); nothing was changed. Go back, reload the page and try again.</p>` }, 403);
       }
+      request.consoleUser = user;
       return handler(request, reply, user);
     },
   });

@@ -71,7 +71,8 @@ export const consolePlugin: FastifyPluginAsync<AppContext> = async (app, ctx) =>
     const status = error instanceof ConsoleRefusal ? error.status : error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'console error');
     const message = status === 500 ? 'Something went wrong on the server; nothing was changed. Try again, and look at the server log if it persists.' : error.message;
-    return sendPage(reply, { title: status === 404 ? 'Not found' : 'Could not do that', user: null, body: html`<p>${message}</p><p><a href="/console">Back to the console</a></p>` }, status);
+    // A signed-in user keeps the navigation and Sign out (and the CSRF token they carry) on an error page.
+    return sendPage(reply, { title: status === 404 ? 'Not found' : 'Could not do that', user: request.consoleUser ?? null, body: html`<p>${message}</p><p><a href="/console">Back to the console</a></p>` }, status);
   });
 
   app.get(`${CONSOLE_PREFIX}/assets/:name`, { schema: { hide: true } }, async (request, reply) => {

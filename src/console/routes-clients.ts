@@ -12,7 +12,7 @@ import { csrfField } from './pages/layout.ts';
 
 function clientsBody(user: ConsoleUser, clients: ApiClient[], grantable: string[]): SafeHtml {
   const write = canWrite(user);
-  return html`<div class="scroll"><table><thead><tr><th scope="col">Client</th><th scope="col">Status</th><th scope="col">Scopes</th>${write ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="API clients table"><table><thead><tr><th scope="col">Client</th><th scope="col">Status</th><th scope="col">Scopes</th>${write ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
 <tbody>${clients.map(
     (cl) => html`<tr><th scope="row">${cl.name}<br><code>${cl.clientId}</code></th><td>${cl.revokedAt ? html`<span class="warn">revoked ${cl.revokedAt}</span>` : html`active since ${cl.createdAt}`}</td>
 <td>${cl.scopes.map((s) => html`<span class="tag">${s}</span>`)}</td>

@@ -25,7 +25,7 @@ interface Summary {
 function connectionsBody(user: ConsoleUser, connections: Connection[]): SafeHtml {
   if (connections.length === 0)
     return html`<p>This tenant has no connections. An operator adds one with <code>termbridge connect add --tenant ${user.tenantId} --kind oneroster-rest|oneroster-csv|edfi|canvas --url …</code>.</p>`;
-  return html`<div class="scroll"><table><thead><tr><th scope="col">Connection</th><th scope="col">Source</th><th scope="col">Last pull</th><th scope="col">Created</th><th scope="col">Updated</th><th scope="col">Deleted</th><th scope="col">Unchanged</th><th scope="col">Failed</th>${canWrite(user) ? html`<th scope="col">Action</th>` : ''}</tr></thead>
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="Connections table"><table><thead><tr><th scope="col">Connection</th><th scope="col">Source</th><th scope="col">Last pull</th><th scope="col">Created</th><th scope="col">Updated</th><th scope="col">Deleted</th><th scope="col">Unchanged</th><th scope="col">Failed</th>${canWrite(user) ? html`<th scope="col">Action</th>` : ''}</tr></thead>
 <tbody>${connections.map((cn) => {
     const s = (cn.lastSummary ?? {}) as Summary;
     const n = (v: number | undefined) => (cn.lastPullAt ? String(v ?? 0) : '—');

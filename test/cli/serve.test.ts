@@ -60,6 +60,19 @@ describe('termbridge serve --demo', () => {
     expect((await fetch(`${first.base}/healthz`)).status).toBe(200);
     const granted = await token(first);
     expect(granted.status).toBe(200);
+    // The banner names the console and its sign-in, and that sign-in works there.
+    expect(first.output()).toContain(`console:  ${first.base}/console`);
+    expect(first.output()).toContain('console sign-in: client id demo-client, secret as above');
+    const form = await fetch(`${first.base}/console/sign-in`);
+    const login = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+    const signedIn = await fetch(`${first.base}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: login, client_id: 'demo-client', client_secret: first.secret }).toString(),
+    });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/console/overview');
     expect(await stop(first)).toBe(0);
 
     const again = await serve(dataDir);

@@ -5,6 +5,7 @@ import { addDays, daysBetween } from '../../src/domain/calendar-date.ts';
 import type { SessionType } from '../../src/domain/session.ts';
 import { calendarWarnings, weekdaysBetween, type CalendarSession } from '../../src/console/calendar-warnings.ts';
 import { renderTimeline, stackRows } from '../../src/console/timeline-svg.ts';
+import { countOf } from '../../src/console/pages/calendar-pages.ts';
 
 let n = 0;
 function s(type: SessionType, name: string, beginDate: string | null, endDate: string | null, totalInstructionalDays: number | null = null): CalendarSession {
@@ -139,6 +140,25 @@ describe('the timeline', () => {
     ])).toEqual([0, 1, 0, 0]);
   });
 
+  it('draws every kind of warning with dates on the timeline, each hatched and numbered as the list numbers it', () => {
+    const list = [
+      ...clean().filter((x) => x.name !== 'Q3'),
+      s('quarter', 'Q3', '2026-02-02', '2026-03-13'), // a gap after Q2
+      s('quarter', 'Q4b', '2026-03-10', '2026-05-21'), // overlaps Q3
+      s('term', 'Summer School', '2026-06-01', '2026-07-10'), // past the school year
+      s('gradingPeriod', 'GP0', '2025-07-01', '2025-07-20'), // before it: inside no session
+      s('semester', 'S1 days', '2025-08-13', '2025-12-19', 200), // more days than the dates hold
+    ];
+    const warnings = calendarWarnings(2026, list);
+    expect(new Set(warnings.map((w) => w.kind))).toEqual(new Set(['outsideSchoolYear', 'overlap', 'gap', 'gradingPeriodNotCovered', 'instructionalDays']));
+    const svg = renderTimeline({ begin: '2025-07-01', end: '2026-07-10', sessions: list, warnings, href: (id) => `/console/sessions/${id}`, title: 'T' });
+    warnings.forEach((w, i) => {
+      expect(svg, w.kind).toContain(`<title>Warning ${i + 1}: ${w.message.replace(/'/g, '&#39;')}</title>`);
+      expect(svg, w.kind).toContain(`>!${i + 1}</text>`);
+    });
+    expect(svg.match(/fill="url\(#warn-hatch\)"/g)).toHaveLength(warnings.length);
+  });
+
   it('labels each bar with name and dates, links it, escapes names, and marks warnings with text', () => {
     const list = [s('quarter', 'Q1 <b>&', '2025-08-13', '2025-10-10'), s('quarter', 'Q2', '2025-10-06', '2025-12-19')];
     const svg = renderTimeline({ begin: '2025-08-01', end: '2026-06-30', sessions: list, warnings: calendarWarnings(2026, list), href: (id) => `/console/sessions/${id}`, title: 'T' });
@@ -146,5 +166,11 @@ describe('the timeline', () => {
     expect(svg).toContain('2025-10-06 – 2025-12-19');
     expect(svg).toContain('>!1</text>');
     expect(svg).not.toContain('<b>');
+  });
+});
+
+describe("the overview's counts", () => {
+  it('says one in the singular and more in the plural', () => {
+    expect([countOf('term', 1), countOf('term', 2), countOf('schoolYear', 1), countOf('schoolYear', 2), countOf('summer', 1)]).toEqual(['1 term', '2 terms', '1 school year', '2 school years', '1 summer session']);
   });
 });

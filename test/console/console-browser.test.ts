@@ -74,6 +74,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
 
   async function shot(page: Page, name: string): Promise<void> {
     await accessible(page, name);
+    // No sideways scrolling of the page itself (a wide table or the timeline scrolls in its own box).
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${name} is wider than the window`).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   }
 
@@ -95,13 +97,30 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
 
     await page.goto(`${base}/console/sign-in`);
     await shot(page, 'sign-in');
+    // Keyboard: the form starts in the client id; Tab walks to the secret and the button, each
+    // with a visible focus ring.
+    const focused = () =>
+      page.evaluate(() => {
+        const a = document.activeElement as HTMLElement;
+        const style = getComputedStyle(a);
+        return `${a.id || a.textContent} ${style.outlineStyle} ${style.outlineWidth}`;
+      });
+    const walk = [await focused()];
+    for (let i = 0; i < 2; i++) {
+      await page.keyboard.press('Tab');
+      walk.push(await focused());
+    }
+    expect(walk).toEqual(['client_id solid 3px', 'client_secret solid 3px', 'Sign in solid 3px']);
     await signIn(page, admin);
     await expect(page.getByRole('heading', { level: 1 })).toBeDefined();
     expect(await page.locator('table.grid tbody tr').count()).toBe(3);
     await shot(page, 'overview');
 
-    // Cottonwood 2026: the seeded overlap; Flint Hills 2026: the seeded gap.
-    await page.goto(`${base}/console/calendars/255901044/2026`);
+    // Cottonwood 2026 (a cell of the grid, clicked through): the seeded overlap; Flint Hills 2026: the seeded gap.
+    const cell = page.getByRole('link', { name: /^Cottonwood Middle School, 2025–2026:/ });
+    expect(await cell.textContent()).toMatch(/1 school year · 2 semesters · 4 quarters · 1 term · 6 grading periods\s*! 2 warnings/);
+    await cell.click();
+    await page.waitForURL(/\/console\/calendars\/255901044\/2026$/);
     expect(await page.locator('ol.warnings li', { hasText: 'Overlap' }).count()).toBe(1);
     await shot(page, 'calendar');
     await page.goto(`${base}/console/calendars/255901107/2026`);
@@ -122,13 +141,16 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     await page.goto(`${base}/console/sync`);
     const entry = page.locator('tr', { hasText: 'EndDate is required' });
     expect(await entry.count()).toBe(1);
+    // Found before sending (a derive error): where it comes from, on demand (a refused send shows
+    // the request body and the target's response instead; see console-http.test.ts).
+    await entry.getByText('Where it comes from').click();
+    expect(await entry.locator('details pre').textContent()).toContain(`Term:${DEMO_BROKEN_TERM}`);
+    expect(await entry.locator('details pre').first().isVisible()).toBe(true);
     await shot(page, 'sync');
     const token = await (await fetch(`${base}/oauth/token`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${admin.id}:${admin.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' })).json() as { access_token: string };
-    const fixed = await fetch(`${base}/sis/v1/terms/${DEMO_BROKEN_TERM}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ calendarId: 'cms-2026', scheduleStructure: 'main', name: 'Quarter 4', termTypeCode: 'Q4', startDate: '2026-03-23', endDate: '2026-05-21' }),
-    });
+    const sis = (method: 'PUT' | 'DELETE', path: string, body?: unknown) =>
+      fetch(`${base}/sis/v1/${path}`, { method, headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const fixed = await sis('PUT', `terms/${DEMO_BROKEN_TERM}`, { calendarId: 'cms-2026', scheduleStructure: 'main', name: 'Quarter 4', termTypeCode: 'Q4', startDate: '2026-03-23', endDate: '2026-05-21' });
     expect(fixed.status).toBe(200);
     await entry.getByRole('button', { name: /^Retry #/ }).click();
     await page.waitForURL(/\/console\/jobs\//);
@@ -138,11 +160,31 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     await page.goto(`${base}/console/sync`);
     expect(await page.locator('tr', { hasText: 'EndDate is required' }).count()).toBe(0);
 
+    // Three SIS changes at Cottonwood — a term's end moved, a grading period dropped, one added —
+    // and the plan shows the PUT, DELETE and POST they make, with the target's values before.
+    expect((await sis('PUT', 'terms/cms-2026-q3', { calendarId: 'cms-2026', scheduleStructure: 'main', name: 'Quarter 3', termTypeCode: 'Q3', startDate: '2026-01-06', endDate: '2026-03-20' })).status).toBe(200);
+    expect((await sis('DELETE', 'gradingPeriods/cms-2026-gp6')).status).toBe(204);
+    const summer = { schoolId: 255901044, schoolYear: 2026, name: 'Summer Six Weeks', descriptor: 'uri://ed-fi.org/GradingPeriodDescriptor#Summer Six Weeks', periodSequence: 7, beginDate: '2026-06-01', endDate: '2026-07-10' };
+    expect((await sis('PUT', 'gradingPeriods/cms-2026-gp7', summer)).status).toBe(201);
     await page.goto(`${base}/console/sync/plan`);
+    const plan = page.locator('table tbody tr');
+    const q3 = plan.filter({ hasText: 'sessionName 2026 Quarter 3' });
+    expect(await q3.locator('td').first().textContent()).toBe('PUT');
+    expect(await q3.locator('li', { hasText: 'endDate' }).textContent()).toBe('endDate: 2026-03-13 → 2026-03-20');
+    expect(await q3.locator('li', { hasText: 'schoolReference' }).count()).toBe(0); // the target's links are not a change
+    // A collection that lost a member shows that member, not both lists whole.
+    const semester = plan.filter({ hasText: 'sessionName 2026 Second Semester' }).locator('li', { hasText: 'gradingPeriods' });
+    expect(await semester.locator('del').allTextContents()).toEqual([expect.stringContaining('"gradingPeriodName":"Sixth Six Weeks"')]);
+    const gradingPeriod = (name: string) => plan.filter({ has: page.locator('td:nth-child(2)', { hasText: new RegExp(`^gradingPeriods.*${name}`) }) });
+    expect(await gradingPeriod('Sixth Six Weeks').locator('td').first().textContent()).toBe('DELETE');
+    expect(await gradingPeriod('Summer Six Weeks').locator('td').first().textContent()).toBe('POST');
     await shot(page, 'plan');
 
     // Resync one school: preview, confirm, progress.
     await page.goto(`${base}/console/sync/resync`);
+    // The whole district is the default, previewed before any choice.
+    expect(await page.getByRole('button', { name: 'Confirm: resync the whole district' }).count()).toBe(1);
+    await accessible(page, 'resync');
     await page.getByLabel('Resync').selectOption('255901044');
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.waitForURL(/school=255901044/);
@@ -167,8 +209,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     await page.getByRole('button', { name: 'Create client' }).click();
     const secret = await page.getByLabel('Client secret').inputValue();
     expect(secret.length).toBeGreaterThan(20);
+    // The copy button is the console's one script: shown only when it runs (the CSP lets it), and it copies.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.getByRole('button', { name: 'Copy the secret' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     await shot(page, 'client-created');
     await page.getByRole('link', { name: 'Back to API clients' }).click();
+    expect(await page.content()).not.toContain(secret); // shown once
     await page.getByRole('button', { name: 'Revoke Canvas sync' }).click();
     expect(await page.locator('tr', { hasText: 'Canvas sync' }).locator('.warn').textContent()).toContain('revoked');
     await shot(page, 'clients');
@@ -193,8 +240,18 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
       await page.goto(`${base}${url}`);
       expect(await page.locator('form[method="post"]').count(), url).toBe(1); // sign out only
     }
-    await page.goto(`${base}/console/calendars/255901044/2026`);
-    await shot(page, 'calendar-phone');
+    // Every page reads on a phone: axe passes and nothing but a table or the timeline (each in
+    // its own sideways-scrolling box) is wider than the screen.
+    const session = (await t.store.db.selectFrom('sessions').select('id').where('tenant_id', '=', DEMO_TENANT).where('name', '=', '2026 Quarter 1').executeTakeFirstOrThrow()).id;
+    for (const url of ['/console/overview', '/console/calendars/255901044/2026', `/console/sessions/${session}`, '/console/sync', '/console/sync/plan', '/console/connections', '/console/clients', '/console/sessions/no-such-session']) {
+      expect((await page.goto(`${base}${url}`))!.status(), url).toBe(url.endsWith('no-such-session') ? 404 : 200);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(390);
+      if (url.includes('calendars')) {
+        // The timeline keeps a legible size and scrolls inside its box rather than shrinking.
+        expect(await page.locator('svg.timeline').evaluate((svg) => svg.getBoundingClientRect().width)).toBeGreaterThanOrEqual(1000);
+        await shot(page, 'calendar-phone');
+      } else await accessible(page, `${url} on a phone`);
+    }
     await context.close();
-  }, 30_000);
+  }, 40_000);
 });

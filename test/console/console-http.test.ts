@@ -1,9 +1,10 @@
 // The console over HTTP, black-box, on PGlite and PostgreSQL: sign-in, the session cookie,
-// CSRF, scopes, tenant isolation and the security headers.
+// CSRF, scopes, tenant isolation, the security headers, and the error log's archive and retry all.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientRepository } from '../../src/auth/client-repository.ts';
 import { CONSOLE_CSP } from '../../src/console/plugin.ts';
+import { listErrors, recordSendError } from '../../src/sync/error-log.ts';
 import { SessionRepository } from '../../src/store/session-repository.ts';
 import { createTenant, drivers, startApp, type TestApp, type TestTenant } from '../harness.ts';
 import { ConsoleBrowser } from './console-session.ts';
@@ -133,6 +134,29 @@ describe.each(drivers())('the console over HTTP on %s', (driver) => {
     expect((await clients.list(tenant.tenantId)).length).toBe(before + 1);
   });
 
+  it('puts the CSRF token in every form that posts, and every POST route refuses a request without it', async () => {
+    const { b } = await signedIn();
+    let forms = 0;
+    for (const url of ['/console/overview', `/console/calendars/${tenant.schools[0]!.schoolId}/2026`, `/console/sessions/${q1Id}`, '/console/sync', '/console/sync/plan', '/console/sync/resync', '/console/connections', '/console/clients']) {
+      const page = await b.get(url);
+      for (const form of page.body.match(/<form[^>]*method="post"[\s\S]*?<\/form>/g) ?? []) {
+        forms++;
+        expect(form, url).toContain(`<input type="hidden" name="_csrf" value="${b.csrf()}">`);
+      }
+    }
+    expect(forms).toBeGreaterThan(8);
+    const posts = t.app.ctx.registry.routes().filter((r) => r.startsWith('POST /console/') && r !== 'POST /console/sign-in');
+    expect(posts.length).toBeGreaterThanOrEqual(11);
+    for (const r of posts) {
+      const url = r.slice('POST '.length).replace(/:[A-Za-z]+/g, '1');
+      for (const csrf of [null, 'x'.repeat(32)]) {
+        const res = await b.post(url, {}, { csrf });
+        expect(res.statusCode, `${url} with ${csrf ? 'a wrong' : 'no'} token`).toBe(403);
+        expect(res.body).toContain('CSRF token is missing or wrong');
+      }
+    }
+  });
+
   it('rotates and revokes another client of the tenant, not its own', async () => {
     const { b, c } = await signedIn();
     const other = await client(['console']);
@@ -208,6 +232,59 @@ describe.each(drivers())('the console over HTTP on %s', (driver) => {
     ]);
     expect(detail.body).toContain('&quot;sessionName&quot;: &quot;Quarter 1&quot;');
     expect(detail.body).toContain('&quot;name&quot;: &quot;Quarter 1&quot;');
+  });
+
+  it("shows the error log with the target's request and response on demand; archives one entry and retries all", async () => {
+    const refused = (n: number) =>
+      recordSendError(t.store.db, tenant.tenantId, {
+        kind: 'send',
+        opId: n,
+        resource: 'sessions',
+        keyText: `sessions:{"schoolId":${tenant.schools[0]!.schoolId},"schoolYear":2026,"sessionName":"Term ${n}"}`,
+        schoolId: tenant.schools[0]!.schoolId,
+        schoolYear: 2026,
+        action: 'post',
+        requestBody: { sessionName: `Term ${n}`, beginDate: '2026-01-06' },
+        responseStatus: 400,
+        responseBody: { message: `EndDate is required (term ${n})` },
+        message: `EndDate is required (term ${n})`,
+        refusalKey: `refusal-${n}`,
+      });
+    await refused(1);
+    await refused(2);
+    const [first, second] = await listErrors(t.store.db, tenant.tenantId);
+    const { b } = await signedIn();
+    const log = await b.get('/console/sync');
+    expect(log.statusCode).toBe(200);
+    const row = new RegExp(`<tr id="error-${first!.errorId}">[\\s\\S]*?</tr>`).exec(log.body)![0];
+    expect(row).toContain('<strong>POST</strong> sessions');
+    expect(row).toContain('sessionName Term 1');
+    expect(row).toContain('<strong>HTTP 400</strong> EndDate is required (term 1)');
+    expect(row).toMatch(/<details><summary>Request body and response<\/summary>[\s\S]*&quot;beginDate&quot;: &quot;2026-01-06&quot;[\s\S]*&quot;message&quot;/);
+    expect(row).toContain(`Archive #${first!.errorId}`);
+
+    const archived = await b.post(`/console/sync/errors/${first!.errorId}/archive`, {});
+    expect(archived.statusCode).toBe(303);
+    expect(archived.headers.location).toBe(`/console/sync?done=archived&n=${first!.errorId}`);
+    expect((await b.get('/console/sync')).body).not.toContain(`id="error-${first!.errorId}"`);
+    const shown = await b.get('/console/sync?state=archived');
+    expect(shown.body).toContain(`id="error-${first!.errorId}"`);
+    expect(shown.body).not.toContain(`Archive #${first!.errorId}`); // already archived; it can still be retried
+    expect(shown.body).toContain(`Retry #${first!.errorId}`);
+    expect((await b.post(`/console/sync/errors/${first!.errorId}/archive`, {})).statusCode).toBe(404);
+    expect(b.lastBody).toContain('action="/console/sign-out"'); // an error page keeps the navigation and Sign out
+
+    // Retry all takes the open and the archived entries; this tenant has no target, so nothing is sent.
+    await b.get('/console/sync?state=all');
+    const retried = await b.post('/console/sync/errors/retry', {});
+    expect(retried.statusCode).toBe(303);
+    expect(retried.headers.location).toBe('/console/sync?done=retried&n=2');
+    expect((await listErrors(t.store.db, tenant.tenantId, { state: 'all' })).map((e) => [e.errorId, e.state])).toEqual([
+      [first!.errorId, 'retried'],
+      [second!.errorId, 'retried'],
+    ]);
+    expect((await b.get('/console/sync?done=retried&n=2')).body).toContain('2 error(s) queued for retry.');
+    expect((await b.post('/console/sync/errors/retry', {})).statusCode).toBe(404);
   });
 
   it('ends the session on sign out, when idle too long, on secret rotation and revocation; refuses an edited cookie', async () => {

@@ -78,13 +78,17 @@ ${write && errors.some((e) => e.state === 'open' || e.state === 'archived') ? ht
 ${
   errors.length === 0
     ? html`<p>No ${state === 'all' ? '' : `${state} `}errors.</p>`
-    : html`<div class="scroll"><table><thead><tr><th scope="col">#</th><th scope="col">Resource and natural key</th><th scope="col">School, year</th><th scope="col">The target's message</th>${write ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
+    : html`<div class="scroll" tabindex="0" role="region" aria-label="Error log table"><table><thead><tr><th scope="col">#</th><th scope="col">Resource and natural key</th><th scope="col">School, year</th><th scope="col">The target's message</th>${write ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
 <tbody>${errors.map(
         (e) => html`<tr id="error-${e.errorId}"><td>${e.errorId}<br><span class="tag">${e.state}</span><span class="tag">${e.kind}</span></td>
 <td>${e.action ? html`<strong>${e.action.toUpperCase()}</strong> ` : ''}${e.resource}<br><span class="muted">${e.keyText ? describeKeyText(e.keyText) : sisSources(e.requestBody)}</span></td>
 <td>${e.schoolId ?? '—'}, ${e.schoolYear ?? '—'}</td>
 <td>${e.responseStatus ? html`<strong>HTTP ${e.responseStatus}</strong> ` : ''}${e.message}
-<details><summary>Request body and response</summary><p>Request</p><pre tabindex="0">${json(e.requestBody)}</pre><p>Response</p><pre tabindex="0">${json(e.responseBody)}</pre></details></td>
+${
+  e.kind === 'derive'
+    ? html`<details><summary>Where it comes from</summary><p>Not sent: termbridge found this before sending, in these SIS records; the target would refuse it.</p><pre tabindex="0">${json(e.requestBody)}</pre></details>`
+    : html`<details><summary>Request body and response</summary><p>Request</p><pre tabindex="0">${json(e.requestBody)}</pre><p>Response</p><pre tabindex="0">${json(e.responseBody)}</pre></details>`
+}</td>
 ${
   write
     ? html`<td>${e.state === 'open' || e.state === 'archived' ? postButton(user, `/console/sync/errors/${e.errorId}/retry`, `Retry #${e.errorId}`) : ''} ${e.state === 'open' ? postButton(user, `/console/sync/errors/${e.errorId}/archive`, `Archive #${e.errorId}`, 'secondary') : ''}</td>`
@@ -96,20 +100,68 @@ ${
 
 const HIDDEN_FIELDS = new Set(['id', '_etag', '_lastModifiedDate', 'link']);
 
+/**
+ * A value as the target compares it: without the fields the target adds on read (a reference's
+ * `link`, `id`, `_etag`) and with arrays in a fixed order (an Ed-Fi collection such as a
+ * session's gradingPeriods is a set) — otherwise every PUT would show a reference as changed.
+ */
+export function comparable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(comparable).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !HIDDEN_FIELDS.has(k))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, x]) => [k, comparable(x)]),
+    );
+  return v;
+}
+
 function compact(v: unknown): string {
   if (v === undefined) return '(none)';
-  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  const c = comparable(v);
+  const text = typeof c === 'string' ? c : JSON.stringify(c);
   return text.replace(/uri:\/\/ed-fi\.org\/\w+#/g, '');
 }
 
 /** Field by field: what changes (put), what is created (post), what goes (delete). */
-export function changes(row: PlanRow): { field: string; before: string; after: string }[] {
+export interface FieldChange {
+  field: string;
+  before: string;
+  after: string;
+  /** For a collection both sides hold (a session's gradingPeriods): only the members that differ. */
+  removed?: string[];
+  added?: string[];
+}
+
+/** Members of one collection not in the other, each shown compactly. */
+function membersNotIn(a: unknown[], b: unknown[]): string[] {
+  const other = new Set(b.map((m) => compact(m)));
+  return a.map((m) => compact(m)).filter((m) => !other.has(m));
+}
+
+export function changes(row: PlanRow): FieldChange[] {
   const after = row.op.body ?? {};
   const before = row.before ?? {};
   const fields = [...new Set([...Object.keys(after), ...(row.op.action === 'delete' ? Object.keys(before) : [])])].filter((f) => !HIDDEN_FIELDS.has(f)).sort();
   return fields
-    .map((f) => ({ field: f, before: row.op.action === 'post' ? '' : row.before ? compact(before[f]) : '?', after: row.op.action === 'delete' ? '' : compact(after[f]) }))
+    .map((f): FieldChange => {
+      const change = { field: f, before: row.op.action === 'post' ? '' : row.before ? compact(before[f]) : '?', after: row.op.action === 'delete' ? '' : compact(after[f]) };
+      const [was, is] = [before[f], after[f]];
+      // A long list that changed by a member or two reads as that member or two, not as both lists.
+      if (row.op.action === 'put' && Array.isArray(was) && Array.isArray(is) && change.before !== change.after)
+        return { ...change, removed: membersNotIn(was, is), added: membersNotIn(is, was) };
+      return change;
+    })
     .filter((c) => row.op.action !== 'put' || c.before !== c.after);
+}
+
+function changeText(action: string, c: FieldChange): SafeHtml | string {
+  if (action === 'post') return c.after;
+  if (action === 'delete') return html`<del>${c.before}</del>`;
+  if (c.removed || c.added)
+    return html`${(c.removed ?? []).map((m) => html`<br>removed <del>${m}</del>`)}${(c.added ?? []).map((m) => html`<br>added <ins>${m}</ins>`)}`;
+  return `${c.before} → ${c.after}`;
 }
 
 export function planTable(p: PlanPreview): SafeHtml {
@@ -117,12 +169,12 @@ export function planTable(p: PlanPreview): SafeHtml {
 ${
   p.rows.length === 0
     ? html`<p>Nothing to send: the target already has what the SIS says.</p>`
-    : html`<div class="scroll"><table><caption class="muted">${p.rows.length} operation(s), in the order they would be sent</caption>
+    : html`<div class="scroll" tabindex="0" role="region" aria-label="Plan table"><table><caption class="muted">${p.rows.length} operation(s), in the order they would be sent</caption>
 <thead><tr><th scope="col">Action</th><th scope="col">Resource and natural key</th><th scope="col">School, year</th><th scope="col">Why</th><th scope="col">Before → after</th></tr></thead>
 <tbody>${p.rows.map(
         (r) => html`<tr><td><strong>${r.op.action.toUpperCase()}</strong></td><td>${r.op.resource}<br><span class="muted">${describeKeyText(r.op.keyText)}</span></td>
 <td>${r.op.schoolId ?? '—'}, ${r.op.schoolYear}</td><td>${r.op.reason}${r.op.previousKeyText && r.op.previousKeyText !== r.op.keyText ? html`<br><span class="muted">was ${describeKeyText(r.op.previousKeyText)}</span>` : ''}</td>
-<td><ul>${changes(r).map((c) => html`<li><code>${c.field}</code>: ${r.op.action === 'post' ? c.after : r.op.action === 'delete' ? html`<del>${c.before}</del>` : html`${c.before} → ${c.after}`}</li>`)}</ul></td></tr>`,
+<td><ul>${changes(r).map((c) => html`<li><code>${c.field}</code>: ${changeText(r.op.action, c)}</li>`)}</ul></td></tr>`,
       )}</tbody></table></div>`
 }
 ${p.issues.length ? html`<h2>Held back by errors (${p.issues.length})</h2><ul>${p.issues.map((i) => html`<li>school ${i.schoolId ?? '—'}, ${i.schoolYear}: ${i.message}</li>`)}</ul>` : ''}`;
