@@ -1,6 +1,6 @@
 // termbridge connect add|list|remove — the outside systems sessions are pulled from.
 import { resolve } from 'node:path';
-import { CONNECTOR_KINDS, ConnectionRepository, type ConnectionSettings, type ConnectorKind } from '../connectors/connection-repository.ts';
+import { CONNECTOR_KINDS, ConnectionRepository, ONEROSTER_AUTHS, type ConnectionSettings, type ConnectorKind, type OneRosterAuth } from '../connectors/connection-repository.ts';
 import { applyProfile, providerProfile, providerProfiles } from '../connectors/providers/provider-profiles.ts';
 import { secretKey } from '../secrets/secret-box.ts';
 import { TenantRepository } from '../store/tenant-repository.ts';
@@ -9,7 +9,7 @@ import { openExclusiveStore } from './exclusive-store.ts';
 import { takeSecret } from './secret-input.ts';
 
 export const CONNECT_USAGE =
-  `connect add KIND|--provider P --tenant T [--url URL|PATH] [--id NAME] [--client-id ID --client-secret-stdin | --token-stdin] [--token-url URL] [--version 1.1|1.2] [--paging keyset|offset] [--school SCHOOL_ID] [--directory TENANT] [--scope S]
+  `connect add KIND|--provider P --tenant T [--url URL|PATH] [--id NAME] [--client-id ID --client-secret-stdin | --token-stdin] [--token-url URL] [--version 1.1|1.2] [--paging keyset|offset] [--auth oauth2|oauth1-hmac-sha256|oauth1-hmac-sha1] [--school SCHOOL_ID] [--directory TENANT] [--scope S]
       (secrets from stdin or the environment: TERMBRIDGE_CLIENT_SECRET, TERMBRIDGE_SOURCE_TOKEN, TERMBRIDGE_CONNECT_SECRET, TERMBRIDGE_REFRESH_TOKEN, TERMBRIDGE_SUBSCRIPTION_KEY)
     | connect providers | connect list [--tenant T] | connect remove NAME   [--data-dir DIR]`;
 
@@ -40,6 +40,7 @@ export async function connectCommand(argv: string[]): Promise<void> {
     provider: { type: 'string' },
     version: { type: 'string' },
     paging: { type: 'string' },
+    auth: { type: 'string' },
     school: { type: 'string' },
     directory: { type: 'string' },
     scope: { type: 'string' },
@@ -123,6 +124,11 @@ async function checkAdd(rest: string[], v: Record<string, string | boolean | und
   if (v.paging !== undefined) {
     if (v.paging !== 'keyset' && v.paging !== 'offset') throw new UsageError(`--paging must be keyset or offset, not '${v.paging}'`);
     settings.paging = v.paging;
+  }
+  if (v.auth !== undefined) {
+    if (!(ONEROSTER_AUTHS as readonly unknown[]).includes(v.auth)) throw new UsageError(`--auth must be one of ${ONEROSTER_AUTHS.join(', ')}, not '${v.auth}'`);
+    if (kind !== 'oneroster-rest') throw new UsageError('--auth is for oneroster-rest connections (OAuth 2 client credentials or OAuth 1.0a signatures)');
+    settings.auth = v.auth as OneRosterAuth;
   }
   if (v.school !== undefined) {
     const school = Number(v.school);

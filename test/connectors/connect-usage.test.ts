@@ -21,6 +21,8 @@ describe('termbridge connect add', () => {
     [['oneroster-rest', '--provider', 'clever', '--tenant', 't', '--token', 'x'], /is a clever connection, not oneroster-rest/],
     [['oneroster-rest', '--tenant', 't', '--url', 'https://o.example', '--version', '2.0'], /--version must be 1.1 or 1.2/],
     [['--provider', 'clever', '--tenant', 't', '--school', 'abc', '--token', 'x'], /--school must be an Ed-Fi schoolId/],
+    [['--provider', 'classlink', '--tenant', 't', '--url', 'https://d.oneroster.com', '--auth', 'oauth1-rsa-sha1'], /--auth must be one of oauth2, oauth1-hmac-sha256, oauth1-hmac-sha1/],
+    [['--provider', 'clever', '--tenant', 't', '--auth', 'oauth2', '--token', 'x'], /--auth is for oneroster-rest connections/],
     [['--provider', 'blackbaud', '--tenant', 't', '--client-id', 'a', '--client-secret', 'b'], /TERMBRIDGE_REFRESH_TOKEN/],
     [['canvas', '--tenant', 't', '--url', 'https://c.example', '--client-secret-stdin'], /take --token-stdin, not --client-secret-stdin/],
     [['edfi', '--tenant', 't', '--url', 'https://o.example', '--client-id', 'a', '--token-stdin'], /take --client-secret-stdin, not --token-stdin/],
