@@ -20,6 +20,8 @@ export interface PlatformCase {
   dateless?: boolean;
   /** A pull after a small change is one request (a change feed, or one whole list). */
   singleRequestDelta?: boolean;
+  /** The platform pages its list (the fake serves at most two items a page); else it sends whole lists, as documented. */
+  paged: boolean;
 }
 
 export const SCHOOL_NAME = 'School 1';
@@ -40,6 +42,7 @@ function graphClasses(terms: FakeTerm[]) {
 export const PLATFORMS: PlatformCase[] = [
   {
     kind: 'clever',
+    paged: true,
     singleRequestDelta: true,
     rateLimited: { 'x-ratelimit-limit': '1200', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)) },
     refreshes: false,
@@ -72,6 +75,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'schoology',
+    paged: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: false,
     extraSessions: 0,
@@ -91,6 +95,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'blackboard',
+    paged: true,
     // Learn's rate limit headers carry seconds until the window resets.
     rateLimited: { 'x-rate-limit-limit': '10000', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '0' },
     refreshes: true,
@@ -118,6 +123,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'brightspace',
+    paged: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: true,
     extraSessions: 0,
@@ -137,6 +143,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'microsoft-graph',
+    paged: true,
     singleRequestDelta: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: true,
@@ -170,6 +177,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'powerschool',
+    paged: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: true,
     placesInSchools: true,
@@ -193,6 +201,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'blackbaud',
+    paged: false,
     rateLimited: { 'retry-after': '0' },
     refreshes: true,
     extraSessions: 1,
@@ -207,9 +216,10 @@ export const PLATFORMS: PlatformCase[] = [
       },
       authorised: (req, valid) => usual(req, valid) && req.headers['bb-api-subscription-key'] === 'sub-key',
       serve(req, p) {
-        if (req.path === '/school/v1/years') return { body: { count: 1, value: [{ school_year_label: '2025-2026', current_year: true, begin_date: '2025-07-01T00:00:00-04:00', end_date: '2026-06-30T00:00:00-04:00' }] } };
+        // The School API's Year and Term models (OpenAPI): dates as 2003-04-21T10:29:43, no offset.
+        if (req.path === '/school/v1/years') return { body: { count: 1, value: [{ id: 2026, school_year_label: '2025-2026', current_year: true, published: true, begin_date: '2025-07-01T00:00:00', end_date: '2026-06-30T00:00:00' }] } };
         if (req.path === '/school/v1/terms' && req.query.get('school_year') === '2025-2026') {
-          const value = p.terms.map((t) => ({ id: Number(t.id.replace(/\D/g, '')), description: t.name, begin_date: `${t.begin}T00:00:00-04:00`, end_date: `${t.end}T00:00:00-04:00`, level_id: 1284, level_description: 'Upper School', school_year: '2025-2026', offering_type: 1 }));
+          const value = p.terms.map((t) => ({ id: Number(t.id.replace(/\D/g, '')), description: t.name, begin_date: `${t.begin}T00:00:00`, end_date: `${t.end}T00:00:00`, level_id: 1284, level_description: 'Upper School', school_year_label: '2025-2026', offering_type: 1 }));
           return { body: { count: value.length, value } };
         }
         return notFound;
@@ -218,6 +228,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'managebac',
+    paged: false,
     singleRequestDelta: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: false,
@@ -235,6 +246,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'ethos',
+    paged: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: true,
     extraSessions: 1,
@@ -262,6 +274,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'aeries',
+    paged: false,
     rateLimited: { 'retry-after': '0' },
     refreshes: false,
     placesInSchools: true,
