@@ -89,7 +89,9 @@ export const PLATFORMS: PlatformCase[] = [
         const page = slice(p.terms, start, limit);
         const links: Record<string, string> = { self: `${p.url}/v1/gradingperiods?start=${start}&limit=${limit}` };
         if (start + limit < p.terms.length) links.next = `${p.url}/v1/gradingperiods?start=${start + limit}&limit=${limit}`;
-        return { body: { gradingperiods: page.map((t) => ({ id: Number(t.id.replace(/\D/g, '')) || t.id, title: t.name, start: t.begin, end: t.end })), total: String(p.terms.length), links } };
+        // The documented list answer: {"total": 1, "gradingperiods": [{"id": 13011, "title", "start", "end", "active": "1", "links": {"self"}}]}.
+        const item = (t: FakeTerm) => ({ id: Number(t.id.replace(/\D/g, '')) || t.id, title: t.name, start: t.begin, end: t.end, active: '1', links: { self: `${p.url}/v1/gradingperiods/${t.id}` } });
+        return { body: { total: p.terms.length, gradingperiods: page.map(item), links } };
       },
     },
   },
@@ -267,7 +269,7 @@ export const PLATFORMS: PlatformCase[] = [
         const offset = Number(req.query.get('offset') ?? 0);
         const limit = Math.min(PAGE, Number(req.query.get('limit') ?? 100));
         const year = { id: 'a7f5b3e2-0000-4000-8000-000000002026', code: '2026', title: '2025-2026 Academic Year', startOn: '2025-08-01T00:00:00+00:00', endOn: '2026-06-30T00:00:00+00:00', category: { type: 'year' }, registration: 'closed', censusDates: [] };
-        const periods = [year, ...p.terms.map((t) => ({ id: t.id, code: t.id.toUpperCase(), title: t.name, startOn: `${t.begin}T00:00:00+00:00`, endOn: `${t.end}T00:00:00+00:00`, category: { type: 'term', parent: { id: year.id } }, registration: 'open', censusDates: [] }))];
+        const periods = [year, ...p.terms.map((t) => ({ id: `a7f5b3e2-0000-4000-8000-${t.id.replace(/\D/g, '').padStart(12, '0')}`, code: t.id.toUpperCase(), title: t.name, startOn: `${t.begin}T00:00:00+00:00`, endOn: `${t.end}T00:00:00+00:00`, category: { type: 'term', parent: { id: year.id } }, registration: 'open', censusDates: [] }))];
         return { headers: { 'x-total-count': String(periods.length), 'x-max-page-size': String(PAGE) }, body: slice(periods, offset, limit) };
       },
     },
