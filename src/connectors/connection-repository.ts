@@ -29,7 +29,7 @@ export const SOURCE_OF: Record<ConnectorKind, string> = {
 };
 
 /** A connection's non-secret settings (migration 017); a provider profile fills most of them. */
-export const ONEROSTER_AUTHS = ['oauth2', 'oauth1-hmac-sha256', 'oauth1-hmac-sha1'] as const;
+export const ONEROSTER_AUTHS = ['oauth2', 'oauth1-hmac-sha256', 'oauth1-hmac-sha1', 'bearer'] as const;
 export type OneRosterAuth = (typeof ONEROSTER_AUTHS)[number];
 
 export interface ConnectionSettings {
@@ -40,7 +40,8 @@ export interface ConnectionSettings {
   /**
    * OneRoster REST: how requests are authorised — 'oauth2' (client credentials at the token URL,
    * the default) or OAuth 1.0a signatures with the client id and secret as consumer key and
-   * secret ('oauth1-hmac-sha256', the 1.1 binding's; 'oauth1-hmac-sha1' for older servers).
+   * secret ('oauth1-hmac-sha256', the 1.1 binding's; 'oauth1-hmac-sha1' for older servers), or
+   * a fixed access token sent as a bearer token ('bearer': ClassLink's OneRoster proxy).
    */
   auth?: OneRosterAuth;
   /** OneRoster: whether the source's endDate is the first day after the session (the 1.2 text) or its last day. */

@@ -65,7 +65,9 @@ function build(connection: Connection, secret: string | null, options: Connector
       const version = oneRosterVersionOf(settings);
       // OAuth 1.0a signs each request with the consumer key and secret; there is no token to fetch.
       const signed = settings.auth === 'oauth1-hmac-sha256' || settings.auth === 'oauth1-hmac-sha1';
-      const c = signed
+      const c = settings.auth === 'bearer'
+        ? client({ bearer: need('an access token') })
+        : signed
         ? client({ oauth1: { consumerKey: connection.clientId ?? '', consumerSecret: need('a consumer key (--client-id) and secret'), signatureMethod: settings.auth === 'oauth1-hmac-sha1' ? 'HMAC-SHA1' : 'HMAC-SHA256' } })
         : client({ clientCredentials: clientCredentials(`${origin()}/oauth/token`, scope ?? version.scopes) });
       return { connector: new OneRosterRestConnector(c, connection.url, options.pageSize, version, settings.paging === 'offset' ? 'offset' : 'keyset'), client: c };

@@ -23,6 +23,8 @@ describe('termbridge connect add', () => {
     [['--provider', 'clever', '--tenant', 't', '--school', 'abc', '--token', 'x'], /--school must be an Ed-Fi schoolId/],
     [['--provider', 'classlink', '--tenant', 't', '--url', 'https://d.oneroster.com', '--auth', 'oauth1-rsa-sha1'], /--auth must be one of oauth2, oauth1-hmac-sha256, oauth1-hmac-sha1/],
     [['--provider', 'clever', '--tenant', 't', '--auth', 'oauth2', '--token', 'x'], /--auth is for oneroster-rest connections/],
+    [['--provider', 'classlink', '--tenant', 't', '--url', 'https://oneroster-proxy.classlink.io/app/ims/oneroster/v1p1', '--auth', 'bearer'], /needs an access token: --token-stdin or TERMBRIDGE_SOURCE_TOKEN/],
+    [['--provider', 'classlink', '--tenant', 't', '--url', 'https://oneroster-proxy.classlink.io/app/ims/oneroster/v1p1', '--auth', 'bearer', '--token', 'x', '--client-id', 'a'], /take a token, not --client-id/],
     [['--provider', 'blackbaud', '--tenant', 't', '--client-id', 'a', '--client-secret', 'b'], /TERMBRIDGE_REFRESH_TOKEN/],
     [['canvas', '--tenant', 't', '--url', 'https://c.example', '--client-secret-stdin'], /take --token-stdin, not --client-secret-stdin/],
     [['edfi', '--tenant', 't', '--url', 'https://o.example', '--client-id', 'a', '--token-stdin'], /take --client-secret-stdin, not --token-stdin/],

@@ -42,6 +42,8 @@ export async function startOneRosterFake(options: {
   honoursSort?: boolean;
   /** OAuth 1.0a signature methods the server accepts instead of OAuth 2 bearer tokens. */
   oauth1?: string[];
+  /** A fixed access token accepted as a bearer token (ClassLink's proxy), no token endpoint. */
+  accessToken?: string;
 }): Promise<OneRosterFake> {
   const fake: OneRosterFake = {
     platform: null as unknown as FakePlatform,
@@ -78,6 +80,7 @@ export async function startOneRosterFake(options: {
       return req.headers.authorization === `Basic ${Buffer.from('or-client:or-secret').toString('base64')}`;
     }),
     authorised(req, valid) {
+      if (options.accessToken) return bearer(req) === options.accessToken;
       if (!fake.oauth1) return valid(bearer(req) ?? '');
       const refused = fake.oauth1.check(req);
       if (refused) fake.refusals.push(refused);

@@ -122,6 +122,21 @@ describe.each(drivers())('OneRoster 1.1 and the OneRoster provider profiles on %
     expect(fake.refusals).toEqual(['signature does not match']);
   });
 
+  it("reaches ClassLink's OneRoster proxy with its fixed access token (--auth bearer) at the app's own path", async () => {
+    const appPath = '/a1b2c3d4/ims/oneroster/v1p1';
+    const fake = await start({ basePath: appPath, tokenPath: '/oauth/token', version: '1.1', sessions: EXAMPLE_SESSIONS, accessToken: 'console-access-token' });
+    const tenant = await createTenant(target, { schools: 1, schoolYears: [2020] });
+    const made = applyProfile(providerProfile('classlink')!, { url: `${fake.platform.url}${appPath}`, settings: { auth: 'bearer', school: tenant.schools[0]!.schoolId! } });
+    expect(made).toMatchObject({ url: `${fake.platform.url}${appPath}`, tokenUrl: null, settings: { auth: 'bearer' } });
+    const id = `classlink-proxy-${tenant.tenantId}`;
+    await addConnection(target, { tenantId: tenant.tenantId, id, kind: made.kind, url: made.url, secret: 'console-access-token', provider: 'classlink', settings: made.settings });
+    const first = await pull(target, tenant.tenantId, id, { pageSize: 2 });
+    expect(first.summary).toMatchObject({ created: 5, failed: 0 });
+    expect(first.requests).toMatchObject({ tokens: 0 });
+    expect(fake.platform.log.filter((l) => l.startsWith('POST'))).toEqual([]);
+    await expectEveryApiShows(target, tenant, ['Fall Term', 'Spring Term']);
+  });
+
   it('a district moving from 1.1 to 1.2 keeps its sessions: matched by sourcedId, not duplicated', async () => {
     const v11 = await start({ basePath: V1P1, tokenPath: '/oauth/token', version: '1.1', sessions: EXAMPLE_SESSIONS });
     const v12 = await start({ basePath: '/ims/oneroster/rostering/v1p2', tokenPath: '/oauth/token', version: '1.2', sessions: EXAMPLE_SESSIONS });
