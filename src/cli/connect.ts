@@ -1,6 +1,6 @@
 // termbridge connect add|list|remove — the outside systems sessions are pulled from.
 import { resolve } from 'node:path';
-import { CONNECTOR_KINDS, ConnectionRepository, type ConnectionSettings, type ConnectorKind } from '../connectors/connection-repository.ts';
+import { CONNECTOR_KINDS, ConnectionRepository, ONEROSTER_AUTHS, type ConnectionSettings, type ConnectorKind, type OneRosterAuth } from '../connectors/connection-repository.ts';
 import { applyProfile, providerProfile, providerProfiles } from '../connectors/providers/provider-profiles.ts';
 import { secretKey } from '../secrets/secret-box.ts';
 import { TenantRepository } from '../store/tenant-repository.ts';
@@ -9,7 +9,7 @@ import { openExclusiveStore } from './exclusive-store.ts';
 import { takeSecret } from './secret-input.ts';
 
 export const CONNECT_USAGE =
-  `connect add KIND|--provider P --tenant T [--url URL|PATH] [--id NAME] [--client-id ID --client-secret-stdin | --token-stdin] [--token-url URL] [--version 1.1|1.2] [--paging keyset|offset] [--school SCHOOL_ID] [--directory TENANT] [--scope S]
+  `connect add KIND|--provider P --tenant T [--url URL|PATH] [--id NAME] [--client-id ID --client-secret-stdin | --token-stdin] [--token-url URL] [--version 1.1|1.2] [--paging keyset|offset] [--auth oauth2|oauth1-hmac-sha256|oauth1-hmac-sha1|bearer] [--school SCHOOL_ID] [--directory TENANT] [--scope S]
       (secrets from stdin or the environment: TERMBRIDGE_CLIENT_SECRET, TERMBRIDGE_SOURCE_TOKEN, TERMBRIDGE_CONNECT_SECRET, TERMBRIDGE_REFRESH_TOKEN, TERMBRIDGE_SUBSCRIPTION_KEY)
     | connect providers | connect list [--tenant T] | connect remove NAME   [--data-dir DIR]`;
 
@@ -40,6 +40,7 @@ export async function connectCommand(argv: string[]): Promise<void> {
     provider: { type: 'string' },
     version: { type: 'string' },
     paging: { type: 'string' },
+    auth: { type: 'string' },
     school: { type: 'string' },
     directory: { type: 'string' },
     scope: { type: 'string' },
@@ -124,6 +125,11 @@ async function checkAdd(rest: string[], v: Record<string, string | boolean | und
     if (v.paging !== 'keyset' && v.paging !== 'offset') throw new UsageError(`--paging must be keyset or offset, not '${v.paging}'`);
     settings.paging = v.paging;
   }
+  if (v.auth !== undefined) {
+    if (!(ONEROSTER_AUTHS as readonly unknown[]).includes(v.auth)) throw new UsageError(`--auth must be one of ${ONEROSTER_AUTHS.join(', ')}, not '${v.auth}'`);
+    if (kind !== 'oneroster-rest') throw new UsageError('--auth is for oneroster-rest connections (OAuth 2 client credentials or OAuth 1.0a signatures)');
+    settings.auth = v.auth as OneRosterAuth;
+  }
   if (v.school !== undefined) {
     const school = Number(v.school);
     if (!(Number.isSafeInteger(school) && school > 0)) throw new UsageError(`--school must be an Ed-Fi schoolId (a whole number), not '${v.school}'`);
@@ -147,7 +153,7 @@ async function checkAdd(rest: string[], v: Record<string, string | boolean | und
     }
   }
   if (!url) throw new UsageError(kind === 'oneroster-csv' ? 'connect add oneroster-csv needs --url with the CSV folder or zip path' : 'connect add needs --url with the source base URL');
-  const secrets = await secretsFor(kind, v, env);
+  const secrets = await secretsFor(kind, v, env, merged.auth === 'bearer');
   const id = (v.id as string | undefined) ?? `${profile?.id ?? kind}-${tenantId}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(id)) throw new UsageError(`--id '${id}' must be letters, digits, '.', '_' or '-'`);
   // A CSV path is kept absolute: pulls may run from another directory.
@@ -165,13 +171,14 @@ async function checkAdd(rest: string[], v: Record<string, string | boolean | und
 }
 
 /** The secret to seal for a kind, from --client-secret/--token (kept for scripts) or the environment. */
-async function secretsFor(kind: ConnectorKind, v: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): Promise<string | null> {
+async function secretsFor(kind: ConnectorKind, v: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv, bearer = false): Promise<string | null> {
   const clientId = v['client-id'] as string | undefined;
   if (kind === 'oneroster-csv') {
     if (clientId || v['client-secret'] || v.token || v['client-secret-stdin'] || v['token-stdin']) throw new UsageError('oneroster-csv connections read a file; they take no credentials');
     return null;
   }
-  const tokenKind = TOKEN_KINDS.includes(kind);
+  // A OneRoster connection with --auth bearer holds an access token (ClassLink's proxy), not client credentials.
+  const tokenKind = TOKEN_KINDS.includes(kind) || bearer;
   if (tokenKind && v['client-secret-stdin']) throw new UsageError(`${kind} connections take --token-stdin, not --client-secret-stdin`);
   if (!tokenKind && v['token-stdin']) throw new UsageError(`${kind} connections take --client-secret-stdin, not --token-stdin`);
   // The kind's own variable first, then the generic one; stdin and argv as every secret-taking command.
@@ -189,7 +196,7 @@ async function secretsFor(kind: ConnectorKind, v: Record<string, string | boolea
       )
     : undefined;
   if (tokenKind) {
-    const what = { canvas: 'a Canvas access token', clever: 'a Clever district token', managebac: 'a ManageBac API token', aeries: 'an Aeries certificate', ethos: 'an Ethos API key' }[kind as string];
+    const what = { canvas: 'a Canvas access token', clever: 'a Clever district token', managebac: 'a ManageBac API token', aeries: 'an Aeries certificate', ethos: 'an Ethos API key', 'oneroster-rest': 'an access token' }[kind as string];
     if (!token) throw new UsageError(`connect add ${kind} needs ${what}: --token-stdin or ${SECRET_ENV.token} (or ${CONNECT_SECRET_ENV})`);
     if (clientId || v['client-secret']) throw new UsageError(`${kind} connections take a token, not --client-id/--client-secret`);
     return token;

@@ -29,11 +29,21 @@ export const SOURCE_OF: Record<ConnectorKind, string> = {
 };
 
 /** A connection's non-secret settings (migration 017); a provider profile fills most of them. */
+export const ONEROSTER_AUTHS = ['oauth2', 'oauth1-hmac-sha256', 'oauth1-hmac-sha1', 'bearer'] as const;
+export type OneRosterAuth = (typeof ONEROSTER_AUTHS)[number];
+
 export interface ConnectionSettings {
   /** OneRoster REST/CSV: the version the source speaks (default 1.2). */
   oneRosterVersion?: '1.1' | '1.2';
   /** OneRoster REST: 'keyset' (sort + filter on dateLastModified) or 'offset' (read everything, follow Link/X-Total-Count). */
   paging?: 'keyset' | 'offset';
+  /**
+   * OneRoster REST: how requests are authorised — 'oauth2' (client credentials at the token URL,
+   * the default) or OAuth 1.0a signatures with the client id and secret as consumer key and
+   * secret ('oauth1-hmac-sha256', the 1.1 binding's; 'oauth1-hmac-sha1' for older servers), or
+   * a fixed access token sent as a bearer token ('bearer': ClassLink's OneRoster proxy).
+   */
+  auth?: OneRosterAuth;
   /** OneRoster: whether the source's endDate is the first day after the session (the 1.2 text) or its last day. */
   endDate?: 'exclusive' | 'inclusive';
   /** The Ed-Fi schoolId sessions the source does not place in a school belong to. */

@@ -63,7 +63,13 @@ function build(connection: Connection, secret: string | null, options: Connector
     }
     case 'oneroster-rest': {
       const version = oneRosterVersionOf(settings);
-      const c = client({ clientCredentials: clientCredentials(`${origin()}/oauth/token`, scope ?? version.scopes) });
+      // OAuth 1.0a signs each request with the consumer key and secret; there is no token to fetch.
+      const signed = settings.auth === 'oauth1-hmac-sha256' || settings.auth === 'oauth1-hmac-sha1';
+      const c = settings.auth === 'bearer'
+        ? client({ bearer: need('an access token') })
+        : signed
+        ? client({ oauth1: { consumerKey: connection.clientId ?? '', consumerSecret: need('a consumer key (--client-id) and secret'), signatureMethod: settings.auth === 'oauth1-hmac-sha1' ? 'HMAC-SHA1' : 'HMAC-SHA256' } })
+        : client({ clientCredentials: clientCredentials(`${origin()}/oauth/token`, scope ?? version.scopes) });
       return { connector: new OneRosterRestConnector(c, connection.url, options.pageSize, version, settings.paging === 'offset' ? 'offset' : 'keyset'), client: c };
     }
     case 'canvas': {
@@ -77,7 +83,7 @@ function build(connection: Connection, secret: string | null, options: Connector
       return { connector: new CleverConnector(c, connection.url, options.pageSize), client: c };
     }
     case 'schoology': {
-      const c = client({ oauth1: { consumerKey: connection.clientId ?? '', consumerSecret: need('a consumer key and secret') } });
+      const c = client({ oauth1: { consumerKey: connection.clientId ?? '', consumerSecret: need('a consumer key and secret'), signatureMethod: 'PLAINTEXT', realm: 'Schoology API', token: { key: '', secret: '' } } });
       return { connector: new SchoologyConnector(c, connection.url, options.pageSize), client: c };
     }
     case 'blackboard': {

@@ -1,14 +1,15 @@
 // The one outbound HTTP client (undici) every connector reads its source through. It signs each
 // request the way the platform wants — OAuth2 client credentials or a refresh token (token
 // cached until it expires, fetched again once on a 401), a fixed bearer token, an API key
-// exchanged for a short-lived JWT (Ellucian Ethos), OAuth 1.0a two-legged PLAINTEXT
-// (Schoology), or fixed headers (an Aeries certificate, a ManageBac auth-token, Blackbaud's
-// subscription key) — and retries with exponential backoff on 429, 5xx and network errors,
+// exchanged for a short-lived JWT (Ellucian Ethos), OAuth 1.0a two-legged signatures
+// (Schoology's PLAINTEXT; OneRoster 1.1's HMAC-SHA256, see oauth1.ts), or fixed headers (an
+// Aeries certificate, a ManageBac auth-token, Blackbaud's subscription key) — and retries with exponential backoff on 429, 5xx and network errors,
 // waiting as long as the platform's Retry-After or rate-limit reset headers ask. A source whose
 // window resets later than we are willing to wait gets an error saying when to run the pull
 // again, not a silent stall. Any other failure names the connection and the URL.
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
+import { oauth1Authorization, type OAuth1Credentials } from './oauth1.ts';
 import { rateLimitWaitMs } from './rate-limit.ts';
 
 export interface SourceAuth {
@@ -27,8 +28,11 @@ export interface SourceAuth {
   bearer?: string | undefined;
   /** An API key POSTed as a bearer token to `url`, which answers a JWT as plain text (Ellucian Ethos /auth). */
   apiKeyExchange?: { url: string; apiKey: string } | undefined;
-  /** OAuth 1.0a two-legged, PLAINTEXT signature (Schoology; HTTPS carries the secret). */
-  oauth1?: { consumerKey: string; consumerSecret: string } | undefined;
+  /**
+   * OAuth 1.0a, each request signed on its own (no token to fetch): PLAINTEXT (Schoology; HTTPS
+   * carries the secret) or HMAC-SHA256/HMAC-SHA1 over the method, URL and query (OneRoster 1.1).
+   */
+  oauth1?: OAuth1Credentials | undefined;
 }
 
 export interface SourceClientOptions {
@@ -127,7 +131,7 @@ export class SourceClient {
   }
 
   private async send(url: string): Promise<SourceResponse> {
-    const authorization = await this.authorization();
+    const authorization = await this.authorization(url);
     const wait = this.notBefore - this.now();
     if (wait > 0) await this.sleepFor(wait, url);
     this.requests.count++;
@@ -150,10 +154,11 @@ export class SourceClient {
     return { status: res.statusCode, headers, body, url };
   }
 
-  private async authorization(): Promise<string | null> {
+  private async authorization(url: string): Promise<string | null> {
     const auth = this.options.auth;
     if (auth.bearer) return `Bearer ${auth.bearer}`;
-    if (auth.oauth1) return oauth1Plaintext(auth.oauth1, this.now(), randomBytes(12).toString('hex'));
+    // Signed afresh on every attempt: a retry gets a new nonce and timestamp (servers refuse a nonce seen before).
+    if (auth.oauth1) return oauth1Authorization(auth.oauth1, { method: 'GET', url }, randomBytes(16).toString('hex'), Math.floor(this.now() / 1000));
     if (!auth.clientCredentials && !auth.refreshToken && !auth.apiKeyExchange) return null;
     // A token about to expire is replaced before use rather than refused mid-pull.
     if (!this.token || (this.token.expiresAt !== null && this.token.expiresAt - 30_000 <= this.now())) this.token = await this.fetchToken();
@@ -261,21 +266,6 @@ function flatHeaders(raw: Record<string, string | string[] | undefined>): Record
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return headers;
-}
-
-/** OAuth 1.0a Authorization header, PLAINTEXT (RFC 5849 §3.4.4): the signature is `secret&` (no token secret). */
-export function oauth1Plaintext(c: { consumerKey: string; consumerSecret: string }, nowMs: number, nonce: string): string {
-  const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-  const params: [string, string][] = [
-    ['oauth_consumer_key', c.consumerKey],
-    ['oauth_token', ''],
-    ['oauth_nonce', nonce],
-    ['oauth_timestamp', String(Math.floor(nowMs / 1000))],
-    ['oauth_signature_method', 'PLAINTEXT'],
-    ['oauth_version', '1.0'],
-    ['oauth_signature', `${enc(c.consumerSecret)}&`],
-  ];
-  return `OAuth realm="Schoology API", ${params.map(([k, v]) => `${k}="${enc(v)}"`).join(', ')}`;
 }
 
 function describe(body: unknown): string {

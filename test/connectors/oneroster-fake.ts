@@ -1,10 +1,12 @@
 // A OneRoster REST provider written from the 1.1 and 1.2 bindings, not from termbridge: OAuth 2
-// client credentials at a token path, academicSessions and orgs under a base path, limit/offset
+// client credentials at a token path (or, as ClassLink's Roster Server, every request signed with
+// OAuth 1.0a HMAC-SHA256 and checked by an independent verifier), academicSessions and orgs under a base path, limit/offset
 // paging with X-Total-Count and Link headers (rel next/last), `sort=dateLastModified` and a
 // `dateLastModified>=` / `>` filter, status active/tobedeleted (and 1.0's inactive). The same
 // sessions are served in either version's form: 1.1 with the last day as endDate, 1.2 with the
 // first day after.
 import { addDays } from '../../src/domain/calendar-date.ts';
+import { oauth1Verifier, type OAuth1Verifier } from './oauth1-verifier.ts';
 import { bearer, oauthToken, startFakePlatform, type FakeAnswer, type FakePlatform, type FakeRequest, type PlatformBehaviour } from './native/fake-platform.ts';
 
 export interface OrSession {
@@ -26,10 +28,31 @@ export interface OneRosterFake {
   version: '1.1' | '1.2';
   /** The scope of each token request, in order. */
   scopes: (string | null)[];
+  /** Set when requests are signed with OAuth 1.0a (consumer or-client / or-secret). */
+  oauth1: OAuth1Verifier | null;
+  /** Why signed requests were refused, in order. */
+  refusals: string[];
 }
 
-export async function startOneRosterFake(options: { basePath: string; tokenPath: string; version: '1.1' | '1.2'; sessions: OrSession[]; honoursSort?: boolean }): Promise<OneRosterFake> {
-  const fake: OneRosterFake = { platform: null as unknown as FakePlatform, sessions: options.sessions.map((s) => ({ ...s })), version: options.version, scopes: [] };
+export async function startOneRosterFake(options: {
+  basePath: string;
+  tokenPath: string;
+  version: '1.1' | '1.2';
+  sessions: OrSession[];
+  honoursSort?: boolean;
+  /** OAuth 1.0a signature methods the server accepts instead of OAuth 2 bearer tokens. */
+  oauth1?: string[];
+  /** A fixed access token accepted as a bearer token (ClassLink's proxy), no token endpoint. */
+  accessToken?: string;
+}): Promise<OneRosterFake> {
+  const fake: OneRosterFake = {
+    platform: null as unknown as FakePlatform,
+    sessions: options.sessions.map((s) => ({ ...s })),
+    version: options.version,
+    scopes: [],
+    oauth1: options.oauth1 ? oauth1Verifier({ 'or-client': 'or-secret' }, { methods: options.oauth1 }) : null,
+    refusals: [],
+  };
   const wire = (s: OrSession) => ({
     sourcedId: s.sourcedId,
     status: s.status,
@@ -56,7 +79,13 @@ export async function startOneRosterFake(options: { basePath: string; tokenPath:
       fake.scopes.push(new URLSearchParams(req.body).get('scope'));
       return req.headers.authorization === `Basic ${Buffer.from('or-client:or-secret').toString('base64')}`;
     }),
-    authorised: (req, valid) => valid(bearer(req) ?? ''),
+    authorised(req, valid) {
+      if (options.accessToken) return bearer(req) === options.accessToken;
+      if (!fake.oauth1) return valid(bearer(req) ?? '');
+      const refused = fake.oauth1.check(req);
+      if (refused) fake.refusals.push(refused);
+      return refused === null;
+    },
     serve(req) {
       if (req.path === `${options.basePath}/orgs`) return list(req, 'orgs', [{ sourcedId: 'org-district', status: 'active', dateLastModified: '2019-08-01T00:00:00.000Z', name: 'Example District', type: 'district', identifier: '' }]);
       if (req.path !== `${options.basePath}/academicSessions`) return { status: 404, body: { imsx_codeMajor: 'failure', imsx_codeMinor: 'unknownobject' } };

@@ -1,16 +1,19 @@
 // OneRoster 1.1 beside 1.2: a 1.1 REST provider written from the binding (not termbridge), its
-// CSV set, the provider profiles that speak it, and a district moving from 1.1 to 1.2.
+// CSV set, the provider profiles that speak it (each pulled and read back through the four
+// APIs), ClassLink's OAuth 1.0a HMAC-SHA256 signatures checked by the fake, and a district
+// moving from 1.1 to 1.2.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionRepository } from '../../src/connectors/connection-repository.ts';
-import { applyProfile, providerProfiles, type ProviderProfile } from '../../src/connectors/providers/provider-profiles.ts';
+import { applyProfile, providerProfile, providerProfiles, type ProviderProfile } from '../../src/connectors/providers/provider-profiles.ts';
 import { SourceError } from '../../src/connectors/source-client.ts';
 import { SessionRepository } from '../../src/store/session-repository.ts';
 import { createTenant, drivers, startApp, type TestApp } from '../harness.ts';
 import { EXAMPLE_SESSIONS, startOneRosterFake, type OneRosterFake } from './oneroster-fake.ts';
 import { addConnection, pull, sessionsFingerprint } from './pull-harness.ts';
+import { expectEveryApiShows } from './read-back.ts';
 
 const V1P1 = '/ims/oneroster/v1p1';
 const credentials = { clientId: 'or-client', secret: 'or-secret' };
@@ -86,6 +89,54 @@ describe.each(drivers())('OneRoster 1.1 and the OneRoster provider profiles on %
     expect(resumed).toMatchObject({ resumed: true, summary: { deleted: 1, created: 0, failed: 0 } });
   });
 
+  it('signs every request with OAuth 1.0a HMAC-SHA256 for ClassLink (checked by the server, no token endpoint), HMAC-SHA1 on request, and names a refused signature', async () => {
+    const fake = await start({ basePath: V1P1, tokenPath: '/oauth/token', version: '1.1', sessions: EXAMPLE_SESSIONS, oauth1: ['HMAC-SHA256', 'HMAC-SHA1'] });
+    const tenant = await createTenant(target, { schools: 1, schoolYears: [2020] });
+    const made = applyProfile(providerProfile('classlink')!, { url: fake.platform.url, settings: { school: tenant.schools[0]!.schoolId! } });
+    expect(made).toMatchObject({ url: `${fake.platform.url}${V1P1}`, tokenUrl: null, settings: { auth: 'oauth1-hmac-sha256' } });
+    const id = `classlink-${tenant.tenantId}`;
+    await addConnection(target, { tenantId: tenant.tenantId, id, kind: made.kind, url: made.url, tokenUrl: made.tokenUrl, clientId: 'or-client', secret: 'or-secret', provider: 'classlink', settings: made.settings });
+    // A 429 and a 500 on the way: each retry is signed again (the server refuses a nonce it has seen).
+    fake.platform.faults.push({ match: (_l, n) => n === 2, status: 429, headers: { 'retry-after': '0' }, times: 1 }, { match: (_l, n) => n === 4, status: 500, times: 1 });
+    const first = await pull(target, tenant.tenantId, id, { pageSize: 2 });
+    expect(first.summary).toMatchObject({ created: 5, failed: 0 });
+    expect(first.requests).toMatchObject({ tokens: 0, retries: 2 });
+    expect(fake.refusals).toEqual([]);
+    expect(fake.platform.log.filter((l) => l.startsWith('POST'))).toEqual([]);
+    expect(fake.platform.log.filter((l) => l.includes('/academicSessions?')).length).toBeGreaterThanOrEqual(3); // several pages, each signed over its own query
+    expect(fake.oauth1!.nonces.size).toBe(fake.platform.dataRequests - 2);
+    expect([...fake.oauth1!.methods]).toEqual(['HMAC-SHA256']);
+    await expectEveryApiShows(target, tenant, ['Fall Term', 'Spring Term', 'In-service Day']);
+    expect((await pull(target, tenant.tenantId, id, { pageSize: 2 })).summary).toMatchObject({ created: 0, updated: 0, deleted: 0, failed: 0 });
+
+    const sha1 = `classlink-sha1-${tenant.tenantId}`;
+    await addConnection(target, { tenantId: tenant.tenantId, id: sha1, kind: made.kind, url: made.url, clientId: 'or-client', secret: 'or-secret', settings: { ...made.settings, auth: 'oauth1-hmac-sha1' } });
+    expect((await pull(target, tenant.tenantId, sha1)).summary).toMatchObject({ created: 0, failed: 0 });
+    expect(fake.oauth1!.methods.has('HMAC-SHA1')).toBe(true);
+
+    const wrong = `classlink-wrong-${tenant.tenantId}`;
+    await addConnection(target, { tenantId: tenant.tenantId, id: wrong, kind: made.kind, url: made.url, clientId: 'or-client', secret: 'not-the-secret', settings: made.settings });
+    const refused = await pull(target, tenant.tenantId, wrong).catch((e: unknown) => e as Error);
+    expect(refused).toBeInstanceOf(SourceError);
+    expect((refused as Error).message).toContain(`connection ${wrong}: HTTP 401`);
+    expect(fake.refusals).toEqual(['signature does not match']);
+  });
+
+  it("reaches ClassLink's OneRoster proxy with its fixed access token (--auth bearer) at the app's own path", async () => {
+    const appPath = '/a1b2c3d4/ims/oneroster/v1p1';
+    const fake = await start({ basePath: appPath, tokenPath: '/oauth/token', version: '1.1', sessions: EXAMPLE_SESSIONS, accessToken: 'console-access-token' });
+    const tenant = await createTenant(target, { schools: 1, schoolYears: [2020] });
+    const made = applyProfile(providerProfile('classlink')!, { url: `${fake.platform.url}${appPath}`, settings: { auth: 'bearer', school: tenant.schools[0]!.schoolId! } });
+    expect(made).toMatchObject({ url: `${fake.platform.url}${appPath}`, tokenUrl: null, settings: { auth: 'bearer' } });
+    const id = `classlink-proxy-${tenant.tenantId}`;
+    await addConnection(target, { tenantId: tenant.tenantId, id, kind: made.kind, url: made.url, secret: 'console-access-token', provider: 'classlink', settings: made.settings });
+    const first = await pull(target, tenant.tenantId, id, { pageSize: 2 });
+    expect(first.summary).toMatchObject({ created: 5, failed: 0 });
+    expect(first.requests).toMatchObject({ tokens: 0 });
+    expect(fake.platform.log.filter((l) => l.startsWith('POST'))).toEqual([]);
+    await expectEveryApiShows(target, tenant, ['Fall Term', 'Spring Term']);
+  });
+
   it('a district moving from 1.1 to 1.2 keeps its sessions: matched by sourcedId, not duplicated', async () => {
     const v11 = await start({ basePath: V1P1, tokenPath: '/oauth/token', version: '1.1', sessions: EXAMPLE_SESSIONS });
     const v12 = await start({ basePath: '/ims/oneroster/rostering/v1p2', tokenPath: '/oauth/token', version: '1.2', sessions: EXAMPLE_SESSIONS });
@@ -135,16 +186,27 @@ describe.each(drivers())('OneRoster 1.1 and the OneRoster provider profiles on %
   it.each([...groups.values()].map((g) => [g.map((p) => p.id).join(', '), g] as const))('profile %s reaches a provider at its usual paths', async (_ids, group) => {
     const profile = group[0]!;
     const version = profile.settings?.oneRosterVersion ?? '1.2';
-    const fake = await startOneRosterFake({ basePath: profile.basePath!, tokenPath: profile.tokenPath!, version, sessions: EXAMPLE_SESSIONS, honoursSort: profile.settings?.paging !== 'offset' });
+    const signed = String(profile.settings?.auth ?? '').startsWith('oauth1');
+    const fake = await startOneRosterFake({
+      basePath: profile.basePath!,
+      tokenPath: profile.tokenPath!,
+      version,
+      sessions: EXAMPLE_SESSIONS,
+      honoursSort: profile.settings?.paging !== 'offset',
+      ...(signed ? { oauth1: ['HMAC-SHA256'] } : {}),
+    });
     try {
-      const tenant = await createTenant(target, { schools: 0, schoolYears: [2020] });
-      const made = applyProfile(profile, { url: fake.platform.url });
+      const tenant = await createTenant(target, { schools: 1, schoolYears: [2020] });
+      const school = { school: tenant.schools[0]!.schoolId! };
+      const made = applyProfile(profile, { url: fake.platform.url, settings: school });
       expect(made.url).toBe(`${fake.platform.url}${profile.basePath}`);
-      for (const other of group) expect(applyProfile(other, { url: fake.platform.url })).toEqual(made);
+      for (const other of group) expect(applyProfile(other, { url: fake.platform.url, settings: school })).toEqual(made);
       await addConnection(target, { tenantId: tenant.tenantId, id: `${profile.id}-${tenant.tenantId}`, kind: made.kind, url: made.url, tokenUrl: made.tokenUrl, ...credentials, provider: profile.id, settings: made.settings });
       expect((await pull(target, tenant.tenantId, `${profile.id}-${tenant.tenantId}`)).summary).toMatchObject({ created: 5, failed: 0 });
       expect((await live(target, tenant.tenantId)).find((s) => s.name === 'Fall Term')).toMatchObject({ endDate: '2019-12-20' });
-      expect(fake.platform.log[0]).toBe(`POST ${profile.tokenPath}`);
+      if (signed) expect(fake.platform.log.filter((l) => l.startsWith('POST'))).toEqual([]);
+      else expect(fake.platform.log[0]).toBe(`POST ${profile.tokenPath}`);
+      await expectEveryApiShows(target, tenant, ['Fall Term', 'Spring Term', 'In-service Day']);
     } finally {
       await fake.platform.close();
     }

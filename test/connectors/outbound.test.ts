@@ -1,11 +1,11 @@
-// The outbound client's pure parts: reading a platform's rate-limit headers, the OAuth 1.0a
-// PLAINTEXT header, PowerSchool's list wrapper, and what a profile makes of a district's --url.
+// The outbound client's pure parts: reading a platform's rate-limit headers, Schoology's OAuth
+// 1.0a PLAINTEXT header (the HMAC signatures are in oauth1.test.ts), PowerSchool's list wrapper, and what a profile makes of a district's --url.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { listOf } from '../../src/connectors/native/powerschool.ts';
 import { applyProfile, providerProfile, providerProfiles } from '../../src/connectors/providers/provider-profiles.ts';
 import { rateLimitWaitMs, resetDelayMs } from '../../src/connectors/rate-limit.ts';
-import { oauth1Plaintext } from '../../src/connectors/source-client.ts';
+import { oauth1Authorization } from '../../src/connectors/oauth1.ts';
 
 const NOW = Date.parse('2026-03-02T10:00:00.000Z');
 
@@ -45,7 +45,8 @@ describe('rate-limit headers', () => {
 
 describe('OAuth 1.0a PLAINTEXT (Schoology)', () => {
   it('signs with the percent-encoded consumer secret and an empty token secret', () => {
-    const header = oauth1Plaintext({ consumerKey: 'key one', consumerSecret: 's&cret' }, NOW, 'abc');
+    const schoology = { consumerKey: 'key one', consumerSecret: 's&cret', signatureMethod: 'PLAINTEXT', realm: 'Schoology API', token: { key: '', secret: '' } } as const;
+    const header = oauth1Authorization(schoology, { method: 'GET', url: 'https://api.schoology.com/v1/gradingperiods?start=0&limit=200' }, 'abc', NOW / 1000);
     expect(header).toBe(
       `OAuth realm="Schoology API", oauth_consumer_key="key%20one", oauth_token="", oauth_nonce="abc", oauth_timestamp="${NOW / 1000}", oauth_signature_method="PLAINTEXT", oauth_version="1.0", oauth_signature="s%2526cret%26"`,
     );
@@ -74,12 +75,14 @@ describe('provider profiles', () => {
   });
 
   it('turn a district host into the source and token URLs; a URL with a path is used as given', () => {
+    // ClassLink signs each request (OAuth 1.0a): no token URL, unless the district chose OAuth 2.
     expect(applyProfile(providerProfile('classlink')!, { url: 'https://d.oneroster.com/' })).toEqual({
       kind: 'oneroster-rest',
       url: 'https://d.oneroster.com/ims/oneroster/v1p1',
-      tokenUrl: 'https://d.oneroster.com/oauth/token',
-      settings: { oneRosterVersion: '1.1', paging: 'keyset' },
+      tokenUrl: null,
+      settings: { oneRosterVersion: '1.1', paging: 'keyset', auth: 'oauth1-hmac-sha256' },
     });
+    expect(applyProfile(providerProfile('classlink')!, { url: 'https://d.oneroster.com/', settings: { auth: 'oauth2' } })).toMatchObject({ tokenUrl: 'https://d.oneroster.com/oauth/token' });
     expect(applyProfile(providerProfile('infinitecampus')!, { url: 'https://c.example.org/campus/api/oneroster/v1p1/app1', settings: { school: 9 } })).toMatchObject({
       url: 'https://c.example.org/campus/api/oneroster/v1p1/app1',
       tokenUrl: 'https://c.example.org/campus/oauth2/token',

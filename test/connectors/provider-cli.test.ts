@@ -1,5 +1,6 @@
 // Black box through the commands a district admin runs: `connect add --provider` for a OneRoster
-// 1.1 provider (ClassLink) and a native one (Clever), secrets from the environment, `connect list`,
+// 1.1 provider (ClassLink, every request signed with OAuth 1.0a HMAC-SHA256 and checked by the
+// fake) and a native one (Clever), secrets from the environment, `connect list`,
 // `pull`, then the sessions read through Ed-Fi, OneRoster, Canvas and Edlink on the same store.
 // The commands run in this process on PostgreSQL when TEST_DATABASE_URL is set (DATABASE_URL, as
 // a district runs them next to a server), else on an embedded data directory.
@@ -51,7 +52,7 @@ describe('connect add --provider, pull, and the four APIs', () => {
     if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
     else delete process.env.DATABASE_URL;
     dataDir = mkdtempSync(join(tmpdir(), 'termbridge-providers-'));
-    classlink = await startOneRosterFake({ basePath: '/ims/oneroster/v1p1', tokenPath: '/oauth/token', version: '1.1', sessions: EXAMPLE_SESSIONS });
+    classlink = await startOneRosterFake({ basePath: '/ims/oneroster/v1p1', tokenPath: '/oauth/token', version: '1.1', sessions: EXAMPLE_SESSIONS, oauth1: ['HMAC-SHA256'] });
     clever = await startFakePlatform(PLATFORMS.find((p) => p.kind === 'clever')!.behaviour, [{ id: 'c1', name: 'Fall 2025', begin: '2025-08-13', end: '2025-12-19' }]);
   });
   afterAll(async () => {
@@ -78,14 +79,14 @@ describe('connect add --provider, pull, and the four APIs', () => {
       ['add', '--provider', 'classlink', '--tenant', tenant, '--url', classlink.platform.url, '--client-id', 'or-client', '--school', String(schoolId), '--id', name('classlink'), ...common],
       { TERMBRIDGE_SECRET_KEY: key, TERMBRIDGE_CLIENT_SECRET: 'or-secret' },
     );
-    expect(added).toContain(`added connection ${name('classlink')}: classlink (oneroster-rest) ${classlink.platform.url}/ims/oneroster/v1p1 token ${classlink.platform.url}/oauth/token`);
+    expect(added).toContain(`added connection ${name('classlink')}: classlink (oneroster-rest) ${classlink.platform.url}/ims/oneroster/v1p1 for tenant`);
     await run(connectCommand, ['add', '--provider', 'clever', '--tenant', tenant, '--url', clever.url, '--school', String(schoolId), '--id', name('clever'), ...common], {
       TERMBRIDGE_SECRET_KEY: key,
       TERMBRIDGE_SOURCE_TOKEN: 'DEMO_TOKEN',
     });
     const listed = JSON.parse(await run(connectCommand, ['list', '--tenant', tenant, '--json', ...common])) as Record<string, unknown>[];
     expect(listed.map((c) => [c.id, c.kind, c.provider, c.settings, c.hasSecret])).toEqual([
-      [name('classlink'), 'oneroster-rest', 'classlink', { oneRosterVersion: '1.1', paging: 'keyset', school: schoolId }, true],
+      [name('classlink'), 'oneroster-rest', 'classlink', { oneRosterVersion: '1.1', paging: 'keyset', auth: 'oauth1-hmac-sha256', school: schoolId }, true],
       [name('clever'), 'clever', 'clever', { school: schoolId }, true],
     ]);
 
@@ -95,6 +96,9 @@ describe('connect add --provider, pull, and the four APIs', () => {
     ].join('');
     expect(pulled).toContain(`${name('classlink')} (oneroster-rest, tenant ${tenant}): created 5, updated 0, deleted 0, unchanged 0, failed 0`);
     expect(pulled).toContain(`${name('clever')} (clever, tenant ${tenant}): created 1, updated 0, deleted 0, unchanged 0, failed 0`);
+    expect(classlink.refusals).toEqual([]);
+    expect(classlink.oauth1!.nonces.size).toBeGreaterThanOrEqual(2); // orgs and academicSessions, each signed
+    expect(classlink.platform.log.filter((l) => l.startsWith('POST'))).toEqual([]);
 
     store = await open();
     const app = await buildApp({ store });

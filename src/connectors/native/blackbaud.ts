@@ -2,9 +2,10 @@
 // https://developer.sky.blackbaud.com/api#api=school&operation=V1YearsGet and …V1TermsGet; auth:
 // https://developer.blackbaud.com/skyapi/docs/authorization/auth-code-flow/confidential-application,
 // subscription key and rate limits: https://developer.blackbaud.com/skyapi/docs/basics):
-// GET /school/v1/years answers {"count","value":[{"school_year_label":"2025-2026","current_year","begin_date","end_date"}]}
+// GET /school/v1/years answers {"count","value":[{"id","school_year_label":"2025-2026","current_year","published","begin_date","end_date"}]}
 // and GET /school/v1/terms?school_year=2025-2026 {"count","value":[{"id","description","begin_date",
-// "end_date","level_id","level_description","school_year","offering_type"}]} — whole lists, no
+// "end_date","level_id","level_description","offering_type","school_year_label"}]} (the School
+// API's Year and Term models; dates as 2003-04-21T10:29:43, taken as their day) — whole lists, no
 // paging. Every request carries the Bb-Api-Subscription-Key header; the token comes from the
 // district's refresh token (preserve_refresh_token=true keeps it valid for the next pull). A
 // quota or rate limit answers 429 with Retry-After. Years become school-year sessions, terms

@@ -1,6 +1,6 @@
 // Schoology grading periods (Schoology REST API v1, https://developers.schoology.com/api-documentation/rest-api-v1/grading-periods
 // and …/rest-api-v1/paging): GET /v1/gradingperiods?start=0&limit=… answers
-// {"gradingperiods":[{"id","title","start","end"}],"total":"N","links":{"self","next"}}; the next page
+// {"total":N,"gradingperiods":[{"id","title","start","end","active","links":{"self"}}],"links":{"self","next"}}; the next page
 // is links.next (start advanced by limit), absent on the last. Requests are signed with
 // two-legged OAuth 1.0a (consumer key and secret). Schoology has no change feed for grading
 // periods: every pull reads them all, and one no longer listed is deleted here. Its rate limit

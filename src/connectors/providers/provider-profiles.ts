@@ -62,7 +62,9 @@ export function applyProfile(profile: ProviderProfile, given: { url?: string | u
     origin = parsed.origin;
     if ((parsed.pathname === '/' || parsed.pathname === '') && basePath && given.url !== undefined) url = `${origin}${basePath}`;
   }
-  let tokenUrl = given.tokenUrl ?? (profile.tokenUrl ? profile.tokenUrl : profile.tokenPath && origin ? `${origin}${profile.tokenPath}` : null);
+  // A connection that signs each request with OAuth 1.0a, or holds a fixed access token, asks no token endpoint for anything.
+  const signed = typeof settings.auth === 'string' && (settings.auth.startsWith('oauth1') || settings.auth === 'bearer');
+  let tokenUrl = given.tokenUrl ?? (signed ? null : profile.tokenUrl ? profile.tokenUrl : profile.tokenPath && origin ? `${origin}${profile.tokenPath}` : null);
   if (tokenUrl?.includes('{directory}')) {
     if (typeof settings.directory !== 'string' || settings.directory === '') throw new Error(`--provider ${profile.id} needs --directory (the Microsoft Entra tenant id or domain)`);
     tokenUrl = tokenUrl.replace('{directory}', encodeURIComponent(settings.directory));

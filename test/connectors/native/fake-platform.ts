@@ -17,6 +17,8 @@ export interface FakeTerm {
 
 export interface FakeRequest {
   method: string;
+  /** The request target as received (path and raw query), for checking signatures over it. */
+  target: string;
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
@@ -103,7 +105,7 @@ export async function startFakePlatform(behaviour: PlatformBehaviour, terms: Fak
     const chunks: Buffer[] = [];
     for await (const c of incoming) chunks.push(c as Buffer);
     const url = new URL(incoming.url ?? '/', 'http://fake');
-    const req: FakeRequest = { method: incoming.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: incoming.headers, body: Buffer.concat(chunks).toString() };
+    const req: FakeRequest = { method: incoming.method ?? 'GET', target: incoming.url ?? '/', path: url.pathname, query: url.searchParams, headers: incoming.headers, body: Buffer.concat(chunks).toString() };
     const line = `${req.method} ${incoming.url}`;
     platform.log.push(line);
     const tokenAnswer = behaviour.token?.(req, () => {

@@ -20,6 +20,8 @@ export interface PlatformCase {
   dateless?: boolean;
   /** A pull after a small change is one request (a change feed, or one whole list). */
   singleRequestDelta?: boolean;
+  /** The platform pages its list (the fake serves at most two items a page); else it sends whole lists, as documented. */
+  paged: boolean;
 }
 
 export const SCHOOL_NAME = 'School 1';
@@ -40,6 +42,7 @@ function graphClasses(terms: FakeTerm[]) {
 export const PLATFORMS: PlatformCase[] = [
   {
     kind: 'clever',
+    paged: true,
     singleRequestDelta: true,
     rateLimited: { 'x-ratelimit-limit': '1200', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)) },
     refreshes: false,
@@ -72,6 +75,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'schoology',
+    paged: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: false,
     extraSessions: 0,
@@ -85,12 +89,15 @@ export const PLATFORMS: PlatformCase[] = [
         const page = slice(p.terms, start, limit);
         const links: Record<string, string> = { self: `${p.url}/v1/gradingperiods?start=${start}&limit=${limit}` };
         if (start + limit < p.terms.length) links.next = `${p.url}/v1/gradingperiods?start=${start + limit}&limit=${limit}`;
-        return { body: { gradingperiods: page.map((t) => ({ id: Number(t.id.replace(/\D/g, '')) || t.id, title: t.name, start: t.begin, end: t.end })), total: String(p.terms.length), links } };
+        // The documented list answer: {"total": 1, "gradingperiods": [{"id": 13011, "title", "start", "end", "active": "1", "links": {"self"}}]}.
+        const item = (t: FakeTerm) => ({ id: Number(t.id.replace(/\D/g, '')) || t.id, title: t.name, start: t.begin, end: t.end, active: '1', links: { self: `${p.url}/v1/gradingperiods/${t.id}` } });
+        return { body: { total: p.terms.length, gradingperiods: page.map(item), links } };
       },
     },
   },
   {
     kind: 'blackboard',
+    paged: true,
     // Learn's rate limit headers carry seconds until the window resets.
     rateLimited: { 'x-rate-limit-limit': '10000', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '0' },
     refreshes: true,
@@ -118,6 +125,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'brightspace',
+    paged: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: true,
     extraSessions: 0,
@@ -137,6 +145,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'microsoft-graph',
+    paged: true,
     singleRequestDelta: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: true,
@@ -170,6 +179,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'powerschool',
+    paged: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: true,
     placesInSchools: true,
@@ -193,6 +203,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'blackbaud',
+    paged: false,
     rateLimited: { 'retry-after': '0' },
     refreshes: true,
     extraSessions: 1,
@@ -207,9 +218,10 @@ export const PLATFORMS: PlatformCase[] = [
       },
       authorised: (req, valid) => usual(req, valid) && req.headers['bb-api-subscription-key'] === 'sub-key',
       serve(req, p) {
-        if (req.path === '/school/v1/years') return { body: { count: 1, value: [{ school_year_label: '2025-2026', current_year: true, begin_date: '2025-07-01T00:00:00-04:00', end_date: '2026-06-30T00:00:00-04:00' }] } };
+        // The School API's Year and Term models (OpenAPI): dates as 2003-04-21T10:29:43, no offset.
+        if (req.path === '/school/v1/years') return { body: { count: 1, value: [{ id: 2026, school_year_label: '2025-2026', current_year: true, published: true, begin_date: '2025-07-01T00:00:00', end_date: '2026-06-30T00:00:00' }] } };
         if (req.path === '/school/v1/terms' && req.query.get('school_year') === '2025-2026') {
-          const value = p.terms.map((t) => ({ id: Number(t.id.replace(/\D/g, '')), description: t.name, begin_date: `${t.begin}T00:00:00-04:00`, end_date: `${t.end}T00:00:00-04:00`, level_id: 1284, level_description: 'Upper School', school_year: '2025-2026', offering_type: 1 }));
+          const value = p.terms.map((t) => ({ id: Number(t.id.replace(/\D/g, '')), description: t.name, begin_date: `${t.begin}T00:00:00`, end_date: `${t.end}T00:00:00`, level_id: 1284, level_description: 'Upper School', school_year_label: '2025-2026', offering_type: 1 }));
           return { body: { count: value.length, value } };
         }
         return notFound;
@@ -218,6 +230,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'managebac',
+    paged: false,
     singleRequestDelta: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: false,
@@ -235,6 +248,7 @@ export const PLATFORMS: PlatformCase[] = [
   },
   {
     kind: 'ethos',
+    paged: true,
     rateLimited: { 'retry-after': '0' },
     refreshes: true,
     extraSessions: 1,
@@ -255,13 +269,14 @@ export const PLATFORMS: PlatformCase[] = [
         const offset = Number(req.query.get('offset') ?? 0);
         const limit = Math.min(PAGE, Number(req.query.get('limit') ?? 100));
         const year = { id: 'a7f5b3e2-0000-4000-8000-000000002026', code: '2026', title: '2025-2026 Academic Year', startOn: '2025-08-01T00:00:00+00:00', endOn: '2026-06-30T00:00:00+00:00', category: { type: 'year' }, registration: 'closed', censusDates: [] };
-        const periods = [year, ...p.terms.map((t) => ({ id: t.id, code: t.id.toUpperCase(), title: t.name, startOn: `${t.begin}T00:00:00+00:00`, endOn: `${t.end}T00:00:00+00:00`, category: { type: 'term', parent: { id: year.id } }, registration: 'open', censusDates: [] }))];
+        const periods = [year, ...p.terms.map((t) => ({ id: `a7f5b3e2-0000-4000-8000-${t.id.replace(/\D/g, '').padStart(12, '0')}`, code: t.id.toUpperCase(), title: t.name, startOn: `${t.begin}T00:00:00+00:00`, endOn: `${t.end}T00:00:00+00:00`, category: { type: 'term', parent: { id: year.id } }, registration: 'open', censusDates: [] }))];
         return { headers: { 'x-total-count': String(periods.length), 'x-max-page-size': String(PAGE) }, body: slice(periods, offset, limit) };
       },
     },
   },
   {
     kind: 'aeries',
+    paged: false,
     rateLimited: { 'retry-after': '0' },
     refreshes: false,
     placesInSchools: true,
